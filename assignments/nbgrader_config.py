@@ -1,0 +1,34 @@
+"""nbgrader configuration for the course. This folder (assignments/) is the nbgrader course root.
+
+Run nbgrader from here: cd assignments && nbgrader generate_assignment 00-warmup
+release/, submitted/, autograded/, feedback/ and gradebook.db are generated (and git-ignored).
+"""
+
+import os
+
+from nbgrader.converters.generate_assignment import GenerateAssignment
+from nbgrader.preprocessors import ClearSolutions
+
+from course.grading.stubs import CODE_STUB, NamedClearSolutions
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "war-reporting"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+# A database URL from the environment (for example PostgreSQL) overrides the SQLite default.
+if os.environ.get("COURSE_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["COURSE_DB_URL"]
+
+# Stubs name their exercise: raise NotImplementedError("Exercise 01.3: replace this line ...")
+c.ClearSolutions.code_stub = {"python": CODE_STUB}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.GenerateAssignment.preprocessors = [
+    NamedClearSolutions if p is ClearSolutions else p
+    for p in GenerateAssignment.class_traits()["preprocessors"].default()
+]
+
+# A test cell that runs longer than this fails instead of stalling the class.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+# Put back test cells a student deleted, so they still count (as failed).
+c.OverwriteCells.add_missing_cells = True

@@ -1,0 +1,44 @@
+"""Reading war reports critically: the library behind the course's notebooks.
+
+Modules (each does one thing; heavy libraries load only when a module needs them):
+
+- ``course.article``   the article: paragraphs, sentences, spans, quotations
+- ``course.corpus``    the teaching corpus: standoff annotations anchored on exact quotes
+- ``course.gazetteer`` places from GeoNames data (offline), across spellings
+- ``course.timeline``  weekday words resolved to dates; the story's events
+- ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
+- ``course.testkit``   trusted checks for nbgrader test cells
+- ``course.widgets``   the article reader (ipywidgets)
+- ``course.plots``     figures (matplotlib)
+- ``course.cli``       ``python -m course ...``
+
+>>> import course
+>>> course.load_article().paragraph("p01").role
+'dateline'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "load_article", "load_corpus", "setup_notebook"]
+
+_LAZY = {
+    "load_article": ("course.article", "load_article"),
+    "load_corpus": ("course.corpus", "load_corpus"),
+    "setup_notebook": ("course.notebook", "setup_notebook"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,331 @@
+"""The teaching corpus: standoff annotations on the article, loaded, anchored and validated.
+
+Every file ``course/data/<kind>.toml`` holds one kind of annotation (structure, places, actors,
+gloss, glossary, events, ...). It opens with a ``[provenance]`` table and keeps its records in one
+array of tables (``[[place]]``, ``[[actor]]`` ...). Its JSON Schema is
+``course/data/schema/<kind>.schema.json``; a string property with ``"x-ref": "<kind>"`` must be an
+id of that kind (``paragraphs`` and ``sentences`` refer to the article's own ids).
+
+Anchors: any table with a ``quote`` key is an exact quote from the article. ``occurrence`` picks one
+where the quote repeats (it is required then); ``context`` is a longer exact quote, unique in the
+article, that contains the quote. At load time each anchor gains a ``span`` (a ``course.article.Span``).
+A quote that does not resolve is an error that names the file and the annotation.
+
+Public API
+----------
+- ``load_corpus() -> Corpus`` (validated and cached); ``validate(data_dir)`` raises on any problem.
+- ``Corpus.records(kind)``, ``Corpus.get(kind, id)``, ``Corpus.ids(kind)``, ``Corpus.meta(kind)``
+- ``resolve_anchor(article, anchor) -> Span``
+
+>>> from course.corpus import load_corpus
+>>> load_corpus().get("places", "kupiansk")["geonameid"]
+703656
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable
+
+from course.article import Article, Span, load_article
+from course.errors import AnnotationError, CourseError, check_type, unknown
+
+__all__ = ["DATA_DIR", "Corpus", "load_corpus", "resolve_anchor", "validate", "word_occurrences"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCHEMA_DIR = DATA_DIR / "schema"
+MAX_LISTED = 25
+
+
+def resolve_anchor(article: Article, anchor: Mapping[str, Any]) -> Span:
+    """Resolve an anchor ``{quote, occurrence?, context?}`` to a span of *article*.
+
+    Raises a CourseError that says what is wrong (missing, repeated without occurrence, ...).
+    """
+    quote = anchor["quote"]
+    occurrence = anchor.get("occurrence")
+    context = anchor.get("context")
+    if context is not None:
+        hits = article.find_all(context)
+        if not hits:
+            article.find(context)  # raises with a hint
+        if len(hits) > 1:
+            raise AnnotationError(f"context {context!r} occurs {len(hits)} times; make it longer so it is unique")
+        if quote not in context:
+            raise AnnotationError(f"quote {quote!r} is not inside its context {context!r}")
+        inner = [m.start() for m in re.finditer(re.escape(quote), context)]
+        if len(inner) > 1 and occurrence is None:
+            raise AnnotationError(f"quote {quote!r} occurs {len(inner)} times in its context; add occurrence = N")
+        k = (occurrence or 1) - 1
+        if k >= len(inner):
+            raise AnnotationError(f"quote {quote!r} occurs only {len(inner)} time(s) in its context")
+        start = hits[0].start + inner[k]
+        return article.span(start, start + len(quote))
+    count = article.count(quote)
+    if count > 1 and occurrence is None:
+        raise AnnotationError(f"quote {quote!r} occurs {count} times in the article; add occurrence = N "
+                              f"(1 to {count}) or a unique context")
+    return article.find(quote, occurrence or 1)
+
+
+def word_occurrences(article: Article, words: list[str]) -> list[tuple[str, Span]]:
+    """Every whole-word occurrence of any of *words*, longest match first, without overlaps."""
+    found: list[tuple[str, Span]] = []
+    taken: list[Span] = []
+    for word in sorted(set(words), key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", article.text):
+            span = article.span(m.start(), m.end())
+            if not any(span.overlaps(t) for t in taken):
+                found.append((word, span))
+                taken.append(span)
+    return sorted(found, key=lambda ws: ws[1].start)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _anchors(value: Any, path: str = "") -> Iterator[tuple[str, dict]]:
+    """Every anchor (a dict with a string 'quote') inside *value*, with its path."""
+    if isinstance(value, dict):
+        if isinstance(value.get("quote"), str):
+            yield path or "(record)", value
+        for key, item in value.items():
+            yield from _anchors(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _anchors(item, f"{path}[{i}]")
+
+
+class Corpus:
+    """The validated annotations, by kind. Records are read-only mappings; anchors carry ``span``."""
+
+    def __init__(self, article: Article, files: dict[str, dict[str, Any]], record_keys: dict[str, str]) -> None:
+        self.article = article
+        self._record_keys = record_keys
+        self._meta = {kind: _freeze({k: v for k, v in data.items() if k != record_keys[kind]})
+                      for kind, data in files.items()}
+        self._records = {kind: _freeze(data[record_keys[kind]]) for kind, data in files.items()}
+        self._by_id = {kind: {r["id"]: r for r in recs if "id" in r} for kind, recs in self._records.items()}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}: {len(v)}" for k, v in sorted(self._records.items()))
+        return f"<Corpus {counts}>"
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of annotation in the corpus, such as ``'places'``."""
+        return sorted(self._records)
+
+    def _kind(self, kind: str) -> str:
+        check_type(kind, str, "kind")
+        if kind not in self._records:
+            raise unknown("annotation kind", kind, self.kinds)
+        return kind
+
+    def records(self, kind: str) -> tuple[Mapping[str, Any], ...]:
+        """All records of *kind*, in file order."""
+        return self._records[self._kind(kind)]
+
+    def ids(self, kind: str) -> list[str]:
+        """The ids of all records of *kind*."""
+        return list(self._by_id[self._kind(kind)])
+
+    def get(self, kind: str, rid: str) -> Mapping[str, Any]:
+        """The record of *kind* with id *rid*."""
+        table = self._by_id[self._kind(kind)]
+        check_type(rid, str, f"{kind} id")
+        if rid not in table:
+            raise unknown(f"{kind} id", rid, table)
+        return table[rid]
+
+    def meta(self, kind: str) -> Mapping[str, Any]:
+        """The file's other tables: ``provenance`` and any kind-specific settings."""
+        return self._meta[self._kind(kind)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def _read(data_dir: Path) -> tuple[dict[str, dict], dict[str, str], list[str]]:
+    files: dict[str, dict] = {}
+    keys: dict[str, str] = {}
+    problems: list[str] = []
+    for path in sorted(data_dir.glob("*.toml")):
+        kind = path.stem
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            problems.append(f"{path.name}: not valid TOML: {err}")
+            continue
+        lists = [k for k, v in data.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if len(lists) != 1:
+            problems.append(f"{path.name}: expected exactly one array of tables ([[...]]) with the records; found {lists}")
+            continue
+        files[kind], keys[kind] = data, lists[0]
+    return files, keys, problems
+
+
+def _validator_class(ids: dict[str, set[str]]) -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    def x_ref(validator: Any, target: str, instance: Any, schema: Any) -> Iterator[Any]:
+        if isinstance(instance, str) and instance not in ids.get(target, set()):
+            yield jsonschema.ValidationError(f"{instance!r} is not a known id of {target}")
+
+    resources = []
+    for file in SCHEMA_DIR.glob("*.schema.json"):
+        resources.append((file.name, Resource.from_contents(json.loads(file.read_text(encoding="utf-8")))))
+    registry = Registry().with_resources(resources)
+    cls = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"x-ref": x_ref})
+    return cls, registry
+
+
+def _record_label(kind: str, record: Any, index: int) -> str:
+    rid = record.get("id") if isinstance(record, dict) else None
+    return f"{kind}.toml: annotation {rid!r}" if rid else f"{kind}.toml: record #{index + 1}"
+
+
+_CHECKS: dict[str, Callable[[Article, dict, dict[str, dict]], Iterator[str]]] = {}
+
+
+def _check(kind: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        _CHECKS[kind] = fn
+        return fn
+    return register
+
+
+def validate(data_dir: str | Path | None = None, article: Article | None = None) -> Corpus:
+    """Load every annotation file, check it against its schema and the article, and return the corpus.
+
+    Raises AnnotationError listing every problem found, each naming the file and the annotation.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    article = article or load_article()
+    files, keys, problems = _read(data_dir)
+    ids = {kind: {r["id"] for r in data[keys[kind]] if isinstance(r.get("id"), str)} for kind, data in files.items()}
+    ids["paragraphs"] = {p.id for p in article.paragraphs}
+    ids["sentences"] = {s.id for s in article.sentences}
+    cls, registry = _validator_class(ids)
+    for kind, data in files.items():
+        schema_file = SCHEMA_DIR / f"{kind}.schema.json"
+        if not schema_file.is_file():
+            problems.append(f"{kind}.toml: no schema at schema/{schema_file.name}")
+            continue
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        validator = cls(schema, registry=registry)
+        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+            path = list(err.absolute_path)
+            if len(path) >= 2 and path[0] == keys[kind] and isinstance(path[1], int):
+                where = _record_label(kind, data[keys[kind]][path[1]], path[1])
+                field = ".".join(str(p) for p in path[2:]) or "(record)"
+            else:
+                where, field = f"{kind}.toml", ".".join(str(p) for p in path) or "(file)"
+            problems.append(f"{where}, field {field}: {err.message}")
+        seen: set[str] = set()
+        for i, record in enumerate(data[keys[kind]]):
+            rid = record.get("id")
+            if rid in seen:
+                problems.append(f"{_record_label(kind, record, i)}: the id is used twice")
+            seen.add(rid)
+            for path, anchor in _anchors(record):
+                try:
+                    anchor["span"] = resolve_anchor(article, anchor)
+                except CourseError as err:
+                    problems.append(f"{_record_label(kind, record, i)}, anchor {path}: {err}")
+        if anchor_meta := {k: v for k, v in data.items() if k != keys[kind]}:
+            for path, anchor in _anchors(anchor_meta):
+                try:
+                    anchor["span"] = resolve_anchor(article, anchor)
+                except CourseError as err:
+                    problems.append(f"{kind}.toml, anchor {path}: {err}")
+    if not problems:
+        for kind, check in _CHECKS.items():
+            if kind in files:
+                problems.extend(f"{kind}.toml: {p}" for p in check(article, files[kind], files))
+    if problems:
+        listed = problems[:MAX_LISTED]
+        more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        raise AnnotationError(f"the corpus has {len(problems)} problem(s):\n  " + "\n  ".join(listed) + more)
+    return Corpus(article, files, keys)
+
+
+@lru_cache(maxsize=2)
+def _load(data_dir: str) -> Corpus:
+    return validate(data_dir)
+
+
+def load_corpus(data_dir: str | Path | None = None) -> Corpus:
+    """The validated teaching corpus (cached)."""
+    return _load(str(Path(data_dir) if data_dir is not None else DATA_DIR))
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks that a schema cannot express
+
+
+@_check("structure")
+def _check_structure(article: Article, data: dict, files: dict) -> Iterator[str]:
+    records = data["paragraph"]
+    if [r["id"] for r in records] != [p.id for p in article.paragraphs]:
+        yield (f"lists paragraphs {[r['id'] for r in records]}, but the article has "
+               f"{[p.id for p in article.paragraphs]}")
+        return
+    for r in records:
+        p = article.paragraph(r["id"])
+        if p.role != r["role"]:
+            yield f"annotation {r['id']!r}: role is {r['role']!r} here but the article loader finds {p.role!r}"
+        if r["opening"]["span"].start != p.start:
+            yield f"annotation {r['id']!r}: the opening quote does not start the paragraph"
+        if len(p.sentences) != r["sentences"]:
+            yield f"annotation {r['id']!r}: {r['sentences']} sentences here but the splitter finds {len(p.sentences)}"
+
+
+@_check("gloss")
+def _check_gloss(article: Article, data: dict, files: dict) -> Iterator[str]:
+    glossed = [r["id"] for r in data["paragraph"]]
+    missing = [p.id for p in article.paragraphs if p.id not in glossed]
+    if missing:
+        yield f"no English gloss for paragraph(s) {missing}"
+
+
+@_check("places")
+def _check_places(article: Article, data: dict, files: dict) -> Iterator[str]:
+    """Every spelling occurs; every occurrence of every spelling belongs to exactly one place."""
+    owner: dict[int, list[str]] = {}
+    spelled: list[str] = []
+    for place in data["place"]:
+        words = place["spellings"] + place.get("misspellings", [])
+        spelled += words
+        for w in words:
+            if not article.count(w):
+                yield f"annotation {place['id']!r}: spelling {w!r} does not occur in the article"
+        for m in place.get("mentions", []):
+            if not any(w == m["span"].text for w in words):
+                yield f"annotation {place['id']!r}: mention {m['quote']!r} is not one of its spellings"
+            owner.setdefault(m["span"].start, []).append(place["id"])
+    explicit = {w for place in data["place"] if place.get("mentions")
+                for w in place["spellings"] + place.get("misspellings", [])}
+    for word, span in word_occurrences(article, spelled):
+        if word in explicit:
+            if span.start not in owner:
+                yield f"{word!r} at offset {span.start} ({article.sentence_at(span.start).id}) is claimed by no place"
+        else:
+            owner.setdefault(span.start, []).extend(
+                p["id"] for p in data["place"] if word in p["spellings"] + p.get("misspellings", []))
+    for start, places in owner.items():
+        if len(places) > 1:
+            yield f"the mention at offset {start} is claimed by several places: {places}"

@@ -1,0 +1,48 @@
+"""Notebook set-up: friendly errors and figure defaults, in one call from a lesson's first cell.
+
+``setup_notebook()`` makes a ``CourseError`` (a student's mistake the library caught) or an
+``AnswerError`` (a failed test) show as one short red line with the fix, not a wall of traceback.
+It still counts as an error for nbgrader, so a failed test earns no points.
+
+>>> from course.notebook import short_traceback
+>>> short_traceback(ValueError, ValueError("bad"))
+['\\x1b[0;31mValueError\\x1b[0m: bad']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["setup_notebook", "short_traceback"]
+
+
+def short_traceback(etype: type, value: BaseException) -> list[str]:
+    """The one-line 'traceback' shown for a student's mistake."""
+    return [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"]
+
+
+def setup_notebook(friendly_errors: bool = True) -> None:
+    """Prepare a lesson or assignment notebook: short error messages and readable figures."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - outside IPython there is nothing to set up
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    if friendly_errors:
+        from course.errors import CourseError
+        from course.testkit import AnswerError
+
+        def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
+            # IPython leaves the display to the handler; _showtraceback sends a proper 'error'
+            # output, which nbgrader scores as a failed test.
+            stb = short_traceback(etype, value)
+            shell._showtraceback(etype, value, stb)
+            return stb
+
+        shell.set_custom_exc((CourseError, AnswerError), handler)
+    try:
+        shell.run_line_magic("matplotlib", "inline")
+    except Exception:  # noqa: BLE001 - a missing backend must not stop the lesson
+        pass

@@ -1,0 +1,146 @@
+"""The story at a glance: a map of the article's places and a timeline of its events.
+
+>>> from course.plots.overview import story_map
+>>> fig = story_map()
+>>> fig.axes[0].get_title()
+'Places in the article'
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from course.plots._style import CREDIT_GEONAMES, finish, pyplot
+from course.widgets import OKABE_ITO
+
+__all__ = ["MAP_PLACES", "map_projection_note", "story_map", "timeline_chart"]
+
+MAP_PLACES = ("kharkiv", "balakliia", "izium", "kupiansk", "donetsk-oblast")
+OFF_MAP = ("kyiv",)
+
+
+def _points() -> list[tuple[str, Any]]:
+    from course.corpus import load_corpus
+    from course.gazetteer import place_point
+
+    corpus = load_corpus()
+    return [(corpus.get("places", pid)["name"].replace(" region (oblast)", ""), place_point(pid)) for pid in MAP_PLACES]
+
+
+def map_projection_note(lat0: float, lat_min: float, lat_max: float) -> str:
+    """How far the east-west scale drifts across a plate carrée map whose aspect is set for *lat0*."""
+    worst = max(abs(math.cos(math.radians(lat)) / math.cos(math.radians(lat0)) - 1) for lat in (lat_min, lat_max))
+    return (f"Plate carrée (longitude/latitude) with the aspect set for {lat0:.1f}°N: east-west distances "
+            f"are true there and off by at most {100 * worst:.1f}% at the top and bottom of the map.")
+
+
+def story_map() -> Any:
+    """A map of the article's main places, with a scale bar, a north arrow and an honest projection note."""
+    from geographiclib.geodesic import Geodesic
+
+    plt = pyplot()
+    points = _points()
+    lats = [p.latitude for _, p in points]
+    lons = [p.longitude for _, p in points]
+    pad = 0.35
+    lat_min, lat_max = min(lats) - pad, max(lats) + pad
+    lon_min, lon_max = min(lons) - pad, max(lons) + pad
+    lat0 = (lat_min + lat_max) / 2
+    fig, ax = plt.subplots(figsize=(6.2, 7.2))
+    ax.set_aspect(1 / math.cos(math.radians(lat0)))
+    colours = {"kharkiv": "blue", "donetsk-oblast": "blue"}
+    for (label, p), pid in zip(points, MAP_PLACES):
+        c = OKABE_ITO[colours.get(pid, "vermillion")][0]
+        ax.plot(p.longitude, p.latitude, "o", color=c, markersize=8, zorder=3)
+        ax.annotate(label, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points", fontsize=11)
+    # scale bar: 25 km due east along the geodesic from the lower-left corner
+    g = Geodesic.WGS84
+    x0, y0 = lon_min + 0.1, lat_min + 0.12
+    end = g.Direct(y0, x0, 90.0, 25_000)
+    ax.plot([x0, end["lon2"]], [y0, y0], color="black", linewidth=3)
+    ax.text((x0 + end["lon2"]) / 2, y0 + 0.04, "25 km", ha="center", fontsize=9)
+    # north arrow
+    ax.annotate("N", xy=(lon_max - 0.12, lat_max - 0.08), xytext=(lon_max - 0.12, lat_max - 0.35),
+                arrowprops={"arrowstyle": "-|>", "color": "black"}, ha="center", fontsize=11, fontweight="bold")
+    kyiv = _kyiv_note(g, points)
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title("Places in the article")
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    note = f"{map_projection_note(lat0, lat_min, lat_max)} {kyiv} {CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
+    fig.text(0.02, 0.01, textwrap.fill(note, 105), fontsize=7.5, color="#444", va="bottom")
+    fig.subplots_adjust(bottom=0.2, top=0.94)
+    return finish(fig)
+
+
+def _kyiv_note(g: Any, points: list[tuple[str, Any]]) -> str:
+    from course.gazetteer import place_point
+
+    kyiv = place_point("kyiv")
+    kharkiv = dict(points)["Kharkiv"]
+    line = g.Inverse(kharkiv.latitude, kharkiv.longitude, kyiv.latitude, kyiv.longitude)
+    return f"Off the map: Kyiv, {line['s12'] / 1000:.0f} km from Kharkiv in a straight line (geodesic)."
+
+
+def timeline_chart() -> Any:
+    """The story's events on a calendar, dated from the article's own time words."""
+    from course.timeline import events, reference_day
+
+    plt = pyplot()
+    ref = reference_day()
+    evs = events()
+    window_start = ref - timedelta(days=6)
+    fig, ax = plt.subplots(figsize=(10, 6.4))
+    dated = [e for e in evs if e.end is not None and e.end >= window_start]
+    y = 0
+    labels = []
+    for e in sorted(dated, key=lambda e: (e.start or window_start, e.id)):
+        colour = OKABE_ITO["blue" if e.precise else "orange"][0]
+        if e.start is None:  # only an upper bound: "eerder"
+            ax.annotate("", xy=(_at(window_start), y), xytext=(_at(e.end, 12), y),
+                        arrowprops={"arrowstyle": "->", "color": colour, "linestyle": "--"})
+        elif e.precise:
+            ax.plot(_at(e.start, 12), y, "o", color=colour, markersize=8)
+        else:  # a span of whole days, drawn from the first midnight to the midnight after the last day
+            ax.plot([_at(e.start), _at(e.end, 24)], [y, y], color=colour, linewidth=6, alpha=0.6,
+                    solid_capstyle="butt")
+        word = f" ('{e.when.text}')" if e.when is not None else ""
+        labels.append(textwrap.fill(f"{e.label}{word}", 48))
+        y += 1
+    ax.set_yticks(range(len(labels)), labels, fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlim(_at(window_start), _at(ref + timedelta(days=2)))
+    days = [window_start + timedelta(days=i) for i in range(8)]
+    ax.set_xticks([_at(d, 12) for d in days], [f"{d:%a}\n{d.day} {d:%b}" for d in days])
+    for d in days:
+        ax.axvline(_at(d), color="#eeeeee", linewidth=0.8, zorder=0)
+    ax.axvline(_at(ref, 12), color="#999999", linewidth=0.8, linestyle=":")
+    fig.suptitle(f"What happened when: the article's weekday words, counted back from {ref:%A %d %B %Y}",
+                 x=0.02, ha="left", fontsize=11)
+    older = [e for e in evs if e.end is not None and e.end < window_start]
+    undated = [e for e in evs if e.end is None]
+    notes = [f"Earlier: {e.label} ('{e.when.text}' → {_span_text(e.start, e.end)})" for e in older]
+    notes += [f"Not dated by the text: {e.label}" for e in undated]
+    notes.append("Dots: one day. Bars: a span ('deze week'). Dashed arrow: only 'before' is known.")
+    fig.text(0.02, 0.01, "\n".join(textwrap.fill(n, 150) for n in notes), fontsize=8, color="#444", va="bottom")
+    fig.subplots_adjust(left=0.36, bottom=0.2, right=0.97, top=0.92)
+    return finish(fig)
+
+
+def _at(day: date, hours: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day) + timedelta(hours=hours)
+
+
+def _span_text(start: date | None, end: date | None) -> str:
+    if start is None or end is None:
+        return "undated"
+    if start == end:
+        return f"{start:%d %B %Y}"
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        return f"{start:%B %Y}"
+    return f"{start:%d %b} to {end:%d %b %Y}"

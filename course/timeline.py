@@ -1,0 +1,174 @@
+"""Time words to dates: Dutch weekday words counted back from a reference day, and the story's events.
+
+A Dutch news report says "zaterdag" (Saturday) without "last" or "this": it means the most recent
+Saturday on or before the day the report speaks from. The article's date line gives only
+"2022-09", so the reference day is an inference kept in ``course/data/events.toml`` with its
+evidence; ``reference_day()`` checks it against the date line and the weekday word.
+
+Public API
+----------
+- ``resolve_weekday(word, reference) -> date``: "zaterdag"/"Saturday" on or before *reference*.
+- ``resolve_month(word, reference) -> (first, last)``: "maart" -> the most recent March.
+- ``week_of(reference) -> (monday, sunday)``
+- ``reference_day() -> date`` and ``events() -> list[Event]``: the story, dated by rule.
+
+>>> from datetime import date
+>>> from course.timeline import resolve_weekday
+>>> resolve_weekday("donderdag", date(2022, 9, 10))
+datetime.date(2022, 9, 8)
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from course.article import Span
+from course.errors import AnnotationError, CourseTypeError, check_text, check_type, unknown
+
+__all__ = ["MONTHS_NL", "WEEKDAYS_NL", "Event", "events", "reference_day", "resolve_month",
+           "resolve_weekday", "week_of"]
+
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+WEEKDAYS_EN = tuple(calendar.day_name[i].lower() for i in range(7))
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december")
+MONTHS_EN = tuple(calendar.month_name[i].lower() for i in range(1, 13))
+
+
+def _check_date(value: object, name: str) -> date:
+    if not isinstance(value, date):
+        raise CourseTypeError(f"{name} must be a datetime.date, e.g. date(2022, 9, 10); got {type(value).__name__}")
+    return value
+
+
+def _index(word: str, *tables: tuple[str, ...], kind: str) -> int:
+    check_text(word, kind)
+    key = word.strip().casefold().removeprefix("op ").removeprefix("in ").strip()
+    for table in tables:
+        if key in table:
+            return table.index(key)
+    raise unknown(kind, word, tables[0])
+
+
+def resolve_weekday(word: str, reference: date) -> date:
+    """The most recent day called *word* (Dutch or English weekday) on or before *reference*."""
+    target = _index(word, WEEKDAYS_NL, WEEKDAYS_EN, kind="weekday")
+    reference = _check_date(reference, "reference")
+    return reference - timedelta(days=(reference.weekday() - target) % 7)
+
+
+def resolve_month(word: str, reference: date) -> tuple[date, date]:
+    """First and last day of the most recent month called *word* (Dutch or English) up to *reference*."""
+    month = _index(word, MONTHS_NL, MONTHS_EN, kind="month") + 1
+    reference = _check_date(reference, "reference")
+    year = reference.year if month <= reference.month else reference.year - 1
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def week_of(reference: date) -> tuple[date, date]:
+    """Monday and Sunday of the (ISO) week that contains *reference*: what "deze week" covers."""
+    reference = _check_date(reference, "reference")
+    monday = reference - timedelta(days=reference.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event. ``start``/``end`` bound it (equal for one day; None where the text gives no date)."""
+
+    id: str
+    label: str
+    rule: str
+    start: date | None
+    end: date | None
+    what: Span
+    when: Span | None
+    actor: str | None
+
+    @property
+    def precise(self) -> bool:
+        """True when the text pins the event to a single day."""
+        return self.start is not None and self.start == self.end
+
+
+@lru_cache(maxsize=1)
+def reference_day() -> date:
+    """The day the article's weekday words count from, checked against its date line and weekday word."""
+    from course.corpus import load_corpus
+
+    ref = load_corpus().meta("events")["reference"]
+    day = date.fromisoformat(ref["date"])
+    dateline = ref["dateline"]["span"].text
+    if day.strftime("%Y-%m") != dateline[:7]:
+        raise AnnotationError(f"events.toml: reference day {day} is not in the date line's month {dateline}")
+    if resolve_weekday(ref["weekday_word"], day) != day:
+        raise AnnotationError(f"events.toml: reference day {day} is a {WEEKDAYS_NL[day.weekday()]}, "
+                              f"not a {ref['weekday_word']}")
+    return day
+
+
+def _date_one(record: dict, dated: dict[str, Event], ref: date) -> tuple[date | None, date | None]:
+    rule = record["rule"]
+    when = record.get("when", {}).get("span")
+    if rule == "reference-day":
+        return ref, ref
+    if rule == "weekday":
+        day = resolve_weekday(when.text, ref)
+        return day, day
+    if rule == "week":
+        return week_of(ref)
+    if rule == "month":
+        return resolve_month(when.text, ref)
+    if rule == "undated":
+        return None, None
+    other = dated[record["relative_to"]]
+    if rule == "same-day":
+        return other.start, other.end
+    if rule == "days-after":
+        shift = timedelta(days=record["days"])
+        return other.start + shift, other.end + shift
+    if rule == "before":
+        return None, other.start - timedelta(days=0)
+    raise AnnotationError(f"events.toml: event {record['id']!r} has unknown rule {rule!r}")
+
+
+@lru_cache(maxsize=1)
+def _events() -> tuple[Event, ...]:
+    from course.corpus import load_corpus
+
+    ref = reference_day()
+    records = {r["id"]: r for r in load_corpus().records("events")}
+    dated: dict[str, Event] = {}
+    pending = list(records)
+    while pending:
+        progress = False
+        for rid in list(pending):
+            record = records[rid]
+            if record.get("relative_to") and record["relative_to"] not in dated:
+                continue
+            start, end = _date_one(record, dated, ref)
+            when = record.get("when", {}).get("span")
+            dated[rid] = Event(rid, record["label"], record["rule"], start, end, record["what"]["span"],
+                               when, record.get("actor"))
+            pending.remove(rid)
+            progress = True
+        if not progress:
+            raise AnnotationError(f"events.toml: events {pending} refer to each other in a circle")
+    return tuple(dated[rid] for rid in records)
+
+
+def events() -> list[Event]:
+    """Every event of the story, in the order of the annotation file, with dates from its rule."""
+    return list(_events())
+
+
+def event(eid: str) -> Event:
+    """One event by id."""
+    check_type(eid, str, "event id")
+    table = {e.id: e for e in _events()}
+    if eid not in table:
+        raise unknown("event id", eid, table)
+    return table[eid]

@@ -1,0 +1,100 @@
+"""The reader widget, the overview figures and the command line."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from course.errors import CourseTypeError, UnknownIdError
+from course.widgets import Layer, Reader
+
+
+def test_reader_navigates_and_highlights() -> None:
+    reader = Reader()
+    assert reader.current.id == "p01"
+    reader.next().next()
+    assert reader.current.id == "p03"
+    reader.toggle("places")
+    assert "<mark class='places'" in reader.html and "Kupiansk" in reader.html
+    reader.previous()
+    assert reader.current.id == "p02"
+    reader.show("p20")
+    reader.next()
+    assert reader.current.id == "p20"  # stays on the last paragraph
+
+
+def test_reader_gloss_and_furniture() -> None:
+    reader = Reader().show("p12")
+    assert "class='furniture'" in reader.html
+    reader.language("en")
+    assert "Full screen" in reader.html and "lang='en'" in reader.html
+
+
+def test_overlapping_layers_render_every_mark() -> None:
+    reader = Reader().show("p11").toggle("actors").toggle("places")
+    html = reader.html
+    assert "Washington" in html and "box-shadow" in html  # Washington is inside an actor mention
+
+
+def test_widget_buttons_drive_the_reader() -> None:
+    reader = Reader()
+    box = reader.widget
+    buttons = box.children[0].children
+    buttons[1].click()  # Next
+    assert reader.current.id == "p02"
+    toggles = box.children[2].children
+    toggles[2].value = True  # Quotations
+    assert "quotations" in box.children[3].value
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda r: r.show("p00"), UnknownIdError),
+    (lambda r: r.toggle("place"), UnknownIdError),
+    (lambda r: r.toggle("places", on="yes"), CourseTypeError),
+    (lambda r: r.language("de"), UnknownIdError),
+])
+def test_reader_bad_input(call, error) -> None:
+    with pytest.raises(error):
+        call(Reader())
+
+
+def test_layer_rejects_unknown_colour() -> None:
+    with pytest.raises(UnknownIdError):
+        Layer("x", "X", "magenta")
+
+
+def test_overview_figures() -> None:
+    from course.plots.overview import map_projection_note, story_map, timeline_chart
+
+    fig = story_map()
+    ax = fig.axes[0]
+    labels = {t.get_text() for t in ax.texts}
+    assert {"Izium", "Kupiansk", "Balakliia", "Kharkiv", "25 km", "N"} <= labels
+    assert "GeoNames" in " ".join(t.get_text() for t in fig.texts)
+    assert "2.7%" in map_projection_note(49.0, 47.67, 50.33)
+    tl = timeline_chart()
+    assert "Saturday 10 September 2022" in tl._suptitle.get_text()
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_help_lists_commands() -> None:
+    out = _run("--help").stdout
+    assert "article" in out and "corpus" in out
+
+
+def test_cli_article_json() -> None:
+    rows = json.loads(_run("article", "--json").stdout)
+    assert [r["id"] for r in rows][:3] == ["p01", "p02", "p03"]
+    assert {r["role"] for r in rows} == {"dateline", "body", "subheading", "caption"}
+    for r in rows:
+        for s in r["sentences"]:
+            assert set(s) >= {"id", "text", "start", "end"}
+
+
+def test_cli_unknown_command_fails_clearly() -> None:
+    done = _run("nonsense")
+    assert done.returncode != 0 and "invalid choice" in done.stderr
