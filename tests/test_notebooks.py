@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 from pathlib import Path
 
@@ -79,3 +80,25 @@ def test_lesson_runs_headless(path: Path, tmp_path: Path) -> None:
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+
+
+FIGURE = re.compile(r"(?<![\w.])(\d[\d.,]*)\s?(km²|km2|km|kilomet(?:re|er)s?|miles?|mi\b|%|°|degrees?|square kilomet)",
+                    re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_markdown_states_no_hand_typed_figures(path: Path) -> None:
+    """A distance, area, bearing or percentage in prose must be a quote of the article; anything the
+    course computes is printed by a code cell instead (so a test checks it)."""
+    from course.article import load_article
+
+    text = load_article().text
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for m in FIGURE.finditer(cell.source):
+            number = re.sub(r"(?<=\d),(?=\d{3}\b)", "", m.group(1).rstrip(".,"))  # 2,500 -> 2500
+            quoted = re.search(rf"(?<![\d.,]){re.escape(number)}(?!\d)(?![.,]\d)", text)
+            assert quoted, (f"{_id(path)} cell {i} states {m.group(0)!r} in prose; print computed figures "
+                                    "from a code cell (only the article's own numbers may be quoted)")
