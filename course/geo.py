@@ -191,7 +191,13 @@ def leg(a: Any, b: Any, model: str = "wgs84") -> Leg:
     line = g.Inverse(start.latitude, start.longitude, end.latitude, end.longitude)
     meridian = g.Inverse(start.latitude, start.longitude, end.latitude, start.longitude)["s12"]
     north = math.copysign(meridian, end.latitude - start.latitude) / 1000
-    return Leg(start, end, line["s12"] / 1000, line["azi1"] % 360.0, line["azi2"] % 360.0, north, model)
+    return Leg(start, end, line["s12"] / 1000, _wrap360(line["azi1"]), _wrap360(line["azi2"]), north, model)
+
+
+def _wrap360(angle: float) -> float:
+    """*angle* in [0, 360): a tiny negative angle modulo 360 rounds to 360.0, which is not a bearing."""
+    wrapped = angle % 360.0
+    return 0.0 if wrapped == 360.0 else wrapped
 
 
 def distance_km(a: Any, b: Any, model: str = "wgs84") -> float:

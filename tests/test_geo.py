@@ -64,6 +64,13 @@ def test_the_article_geometry_is_what_the_lesson_says() -> None:
     assert ik.northward_km == pytest.approx(Geodesic.WGS84.Inverse(*_raw(707292), _raw(703656)[0], _raw(707292)[1])["s12"] / 1000)
 
 
+def test_a_tiny_negative_azimuth_is_still_a_bearing() -> None:
+    # found by hypothesis (in a reference solution): an azimuth of -6e-15 degrees % 360 == 360.0
+    for model in ("wgs84", "sphere"):
+        assert 0 <= bearing_deg((10.0, 1e-16), (11.0, 0.0), model) < 360
+        assert 0 <= leg((10.0, 1e-16), (11.0, 0.0), model).final_bearing_deg < 360
+
+
 def test_sphere_and_ellipsoid_differ_by_a_fraction_of_a_percent() -> None:
     for a, b in (("izium", "kupiansk"), ("izium", "balakliia")):
         ell, sph = distance_km(a, b), distance_km(a, b, model="sphere")
