@@ -6,6 +6,9 @@ Modules (each does one thing; heavy libraries load only when a module needs them
 - ``course.corpus``    the teaching corpus: standoff annotations anchored on exact quotes
 - ``course.gazetteer`` places from GeoNames data (offline), across spellings
 - ``course.timeline``  weekday words resolved to dates; the story's events
+- ``course.geo``       distances, bearings and compass words (WGS84); distance and direction checks
+- ``course.numbers``   hedges as explicit ranges, Dutch number words, unit chains, areas
+- ``course.facts``     every checkable claim of the article, checked (``python -m course facts``)
 - ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
 - ``course.testkit``   trusted checks for nbgrader test cells
 - ``course.widgets``   the article reader (ipywidgets)

@@ -10,7 +10,9 @@ Public API
 ----------
 - ``load_gazetteer() -> Gazetteer`` (cached)
 - ``Gazetteer.get(geonameid)``, ``.lookup(name, country=None)``, ``.resolve(name, country=None)``,
-  ``.country(iso)``
+  ``.country(iso)``, ``.suggest(name)`` (the nearest spellings, for a name that is not found)
+- ``dutch_to_english(name) -> list[str]``: English-style spellings of a Dutch transliteration
+  ("Izjoem" -> "Izyum", "Koepjansk" -> "Kupyansk"); ``lookup`` tries them when a name is not found.
 - ``place_point(place_id) -> GeoPlace``: the GeoNames record behind a corpus place
 - ``GeoPlace``: geonameid, name, latitude, longitude (degrees), country, admin1, population
 
@@ -30,7 +32,8 @@ from typing import Any
 
 from course.errors import CourseValueError, UnknownIdError, check_text, check_type, unknown
 
-__all__ = ["EXTRACT_PATH", "GeoPlace", "Gazetteer", "build_extract", "fold", "load_gazetteer", "place_point"]
+__all__ = ["EXTRACT_PATH", "GeoPlace", "Gazetteer", "build_extract", "dutch_to_english", "fold", "load_gazetteer",
+           "place_point"]
 
 EXTRACT_PATH = Path(__file__).resolve().parent / "data" / "geonames_extract.json"
 MIN_POPULATION = 500
@@ -50,6 +53,27 @@ def fold(name: str) -> str:
     for mark in "'’‘`ʼ-":
         text = text.replace(mark, "" if mark != "-" else " ")
     return " ".join(text.casefold().split())
+
+
+# Dutch transliteration of Cyrillic (as in Dutch newspapers) -> English-style letters, longest first.
+# The Dutch system writes у as "oe", ю as "joe", я as "ja", й/ь-glides as "j", х as "ch", ш as "sj",
+# ж as "zj" and ч as "tsj"; English-style romanisations use u, yu, ya, y, kh, sh, zh and ch.
+DUTCH_TO_ENGLISH = (("sjtsj", "shch"), ("tsj", "ch"), ("joe", "yu"), ("ja", "ya"), ("je", "ye"), ("jo", "yo"),
+                    ("oe", "u"), ("zj", "zh"), ("sj", "sh"), ("ch", "kh"), ("j", "y"))
+
+
+def dutch_to_english(name: str) -> list[str]:
+    """English-style spellings a Dutch transliteration may stand for: "Izjoem" -> ["Izyum", ...]."""
+    check_text(name, "name")
+    out: list[str] = []
+    for rules in (DUTCH_TO_ENGLISH, DUTCH_TO_ENGLISH[6:], DUTCH_TO_ENGLISH[:-1]):
+        text = name.casefold()
+        for dutch, english in rules:
+            text = text.replace(dutch, english)
+        candidate = text[:1].upper() + text[1:]
+        if candidate.casefold() != name.casefold() and candidate not in out:
+            out.append(candidate)
+    return out
 
 
 @dataclass(frozen=True)
@@ -149,6 +173,9 @@ class Gazetteer:
         if country is not None:
             self._check_country(country)
         hits = [self.places[g] for g in self._index.get(fold(name), [])]
+        if not hits:  # a Dutch transliteration such as "Izjoem" or "Koepjansk"
+            ids = {g for alt in dutch_to_english(name) for g in self._index.get(fold(alt), [])}
+            hits = [self.places[g] for g in sorted(ids)]
         if country is not None:
             hits = [p for p in hits if p.country == country.upper()]
         return sorted(hits, key=lambda p: -p.population)
@@ -157,12 +184,29 @@ class Gazetteer:
         """The one place called *name*; an ambiguous name raises an error that lists the candidates."""
         hits = self.lookup(name, country)
         if not hits:
-            raise unknown("place name", name, sorted({p.name for p in self.places.values()}))
+            near = self.suggest(name)
+            tail = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+            raise UnknownIdError(f"unknown place name {name!r}: no GeoNames place in the course's extract goes by it"
+                                 f"{tail}")
         if len(hits) > 1:
             listed = "\n  ".join(str(p) for p in hits[:8])
-            raise CourseValueError(f"{name!r} is ambiguous: {len(hits)} places go by that name. Pass country=... "
-                                   f"or use a GeoNames id. Candidates:\n  {listed}")
+            countries = {p.country for p in hits}
+            how = ("they are all in one country, so use a GeoNames id (or a course place id such as 'izium')"
+                   if len(countries) == 1 else "pass country=... or use a GeoNames id")
+            raise CourseValueError(f"{name!r} is ambiguous: {len(hits)} places go by that name; {how}. "
+                                   f"Candidates:\n  {listed}")
         return hits[0]
+
+    def suggest(self, name: str, n: int = 4) -> list[str]:
+        """The spellings in the extract that look most like *name* (for typos such as "Kopiansk")."""
+        import difflib
+
+        key = fold(check_text(name, "name"))
+        by_key = {}
+        for gid, place in self.places.items():
+            for spelling in (place.name, *place.alternatenames):
+                by_key.setdefault(fold(spelling), spelling)
+        return [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.75)]
 
     def country(self, iso: str) -> dict[str, Any]:
         """The GeoNames country record for a two-letter ISO code, such as ``'UA'``."""

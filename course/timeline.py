@@ -10,6 +10,9 @@ Public API
 - ``resolve_weekday(word, reference) -> date``: "zaterdag"/"Saturday" on or before *reference*.
 - ``resolve_month(word, reference) -> (first, last)``: "maart" -> the most recent March.
 - ``week_of(reference) -> (monday, sunday)``
+- ``resolve_phrase(phrase, reference) -> (first, last)``: any of the above, plus "deze week",
+  "vorige week", "vandaag", "gisteren", "eergisteren" and "een dag nadat" (the other event is a day
+  earlier than *reference*).
 - ``reference_day() -> date`` and ``events() -> list[Event]``: the story, dated by rule.
 
 >>> from datetime import date
@@ -21,6 +24,7 @@ datetime.date(2022, 9, 8)
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -29,7 +33,7 @@ from course.article import Span
 from course.errors import AnnotationError, CourseTypeError, check_text, check_type, unknown
 
 __all__ = ["MONTHS_NL", "WEEKDAYS_NL", "Event", "events", "reference_day", "resolve_month",
-           "resolve_weekday", "week_of"]
+           "resolve_phrase", "resolve_weekday", "week_of"]
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKDAYS_EN = tuple(calendar.day_name[i].lower() for i in range(7))
@@ -73,6 +77,39 @@ def week_of(reference: date) -> tuple[date, date]:
     reference = _check_date(reference, "reference")
     monday = reference - timedelta(days=reference.weekday())
     return monday, monday + timedelta(days=6)
+
+
+_RELATIVE_DAYS = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+_DAYS_AFTER = re.compile(r"^(een|één|twee|drie|vier|vijf|zes|zeven|\d+) dag(?:en)? nadat$")
+_COUNT = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7}
+
+
+def resolve_phrase(phrase: str, reference: date) -> tuple[date, date]:
+    """First and last day a Dutch time phrase covers, counted from *reference* (both ends included).
+
+    "een dag nadat X" dates X: the day before *reference* (the day of the event that came after X).
+    """
+    key = " ".join(check_text(phrase, "phrase").casefold().split())
+    reference = _check_date(reference, "reference")
+    if key in ("deze week", "this week"):
+        return week_of(reference)
+    if key in ("vorige week", "last week"):
+        return week_of(reference - timedelta(days=7))
+    if key in _RELATIVE_DAYS:
+        day = reference - timedelta(days=_RELATIVE_DAYS[key])
+        return day, day
+    if match := _DAYS_AFTER.match(key):
+        n = match.group(1)
+        day = reference - timedelta(days=int(n) if n.isdigit() else _COUNT[n])
+        return day, day
+    bare = key.removeprefix("op ").removeprefix("in ").strip()
+    if bare in WEEKDAYS_NL or bare in WEEKDAYS_EN:
+        day = resolve_weekday(bare, reference)
+        return day, day
+    if bare in MONTHS_NL or bare in MONTHS_EN:
+        return resolve_month(bare, reference)
+    raise unknown("time phrase", phrase, ["zaterdag", "op donderdag", "deze week", "vorige week", "in maart",
+                                          "vandaag", "gisteren", "eergisteren", "een dag nadat"])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,172 @@
+"""Figures for lesson 01: the claimed distances on a map, claimed against measured, and the area.
+
+- ``distance_map()``: the places, with rings at the claimed distances around each reference point,
+  the straight lines with their length and bearing, a scale bar, a north arrow and a projection note.
+- ``claims_chart()``: for each distance claim and reference point, the range the hedge allows, the
+  straight line, and the road range that published detour factors imply.
+- ``area_chart(area_km2=2500)``: the claimed area against Dutch provinces and Luxembourg.
+
+>>> fig = claims_chart()
+>>> fig.axes[0].get_xlabel()
+'kilometres'
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any
+
+from course.plots._style import CREDIT_GEONAMES, finish, pyplot
+from course.widgets import OKABE_ITO
+
+__all__ = ["area_chart", "claims_chart", "distance_map"]
+
+_CLAIM_COLOURS = ("vermillion", "blue", "green", "purple")
+_REFERENCE_STYLES = ("-", "--", ":")
+
+
+def _scale_bar(ax: Any, lon0: float, lat0: float, km: float) -> None:
+    from course.geo import destination
+
+    end = destination((lat0, lon0), 90.0, km)
+    ax.plot([lon0, end.longitude], [lat0, lat0], color="black", linewidth=3, solid_capstyle="butt")
+    ax.text((lon0 + end.longitude) / 2, lat0 + 0.035, f"{km:g} km", ha="center", fontsize=9)
+
+
+def _north_arrow(ax: Any, lon: float, lat: float, length: float = 0.25) -> None:
+    ax.annotate("N", xy=(lon, lat), xytext=(lon, lat - length), ha="center", fontsize=11, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black"})
+
+
+def _rings() -> list[tuple[str, str, float, str]]:
+    """(claim id, reference place id, stated km, target place id) for every ring the map draws."""
+    from course.corpus import load_corpus
+
+    out = []
+    for claim in load_corpus().records("claims"):
+        if claim["kind"] == "distance":
+            for start in claim.get("candidates") or [claim["from"]]:
+                out.append((claim["id"], start, float(claim["stated"]), claim["to"]))
+    return out
+
+
+def distance_map() -> Any:
+    """The article's distance claims on a map: rings at the claimed distance around each reference point."""
+    from course.geo import leg, locate, ring
+    from course.plots.overview import map_projection_note
+
+    plt = pyplot()
+    rings = _rings()
+    fig, ax = plt.subplots(figsize=(7.4, 7.4))
+    lats: list[float] = []
+    lons: list[float] = []
+    claim_ids = list(dict.fromkeys(r[0] for r in rings))
+    for claim_id, start, km, target in rings:
+        pts = ring(start, km)
+        colour = OKABE_ITO[_CLAIM_COLOURS[claim_ids.index(claim_id) % len(_CLAIM_COLOURS)]][0]
+        nth = [r[1] for r in rings if r[0] == claim_id].index(start)
+        ax.plot([p[1] for p in pts], [p[0] for p in pts], _REFERENCE_STYLES[nth % 3], color=colour, linewidth=1.4,
+                label=f"{km:g} km around {locate(start).name} (claim: {locate(target).name})")
+        lats += [p[0] for p in pts]
+        lons += [p[1] for p in pts]
+    drawn = set()
+    for _, start, _, target in rings:
+        line = leg(start, target)
+        ax.plot([line.start.longitude, line.end.longitude], [line.start.latitude, line.end.latitude],
+                color="#555555", linewidth=1, zorder=2)
+        mid = ((line.start.longitude + line.end.longitude) / 2, (line.start.latitude + line.end.latitude) / 2)
+        ax.annotate(f"{line.distance_km:.0f} km, {line.bearing_deg:.0f}° {line.compass16}", mid, fontsize=8,
+                    xytext=(4, -10), textcoords="offset points", color="#333333",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+        for p in (line.start, line.end):
+            if p.name not in drawn:
+                ax.plot(p.longitude, p.latitude, "o", color="black", markersize=6, zorder=4)
+                ax.annotate(p.name, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points",
+                            fontsize=11, fontweight="bold", zorder=5)
+                drawn.add(p.name)
+    pad = 0.08
+    lat_min, lat_max, lon_min, lon_max = min(lats) - pad, max(lats) + pad, min(lons) - pad, max(lons) + pad
+    lat0 = (lat_min + lat_max) / 2
+    ax.set_aspect(1 / math.cos(math.radians(lat0)))
+    _scale_bar(ax, lon_min + 0.08, lat_min + 0.06, 25)
+    _north_arrow(ax, lon_max - 0.1, lat_max - 0.05)
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title("Claimed distances as rings: which reference point fits?")
+    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    note = (f"Rings are geodesic circles on the WGS84 ellipsoid, drawn point by point. {map_projection_note(lat0, lat_min, lat_max)} "
+            f"Grey lines: straight lines (geodesics) with length and initial bearing. {CREDIT_GEONAMES}; "
+            "geodesics: GeographicLib.")
+    fig.text(0.02, 0.01, textwrap.fill(note, 120), fontsize=7.5, color="#444444", va="bottom")
+    fig.subplots_adjust(bottom=0.17, top=0.94)
+    return finish(fig)
+
+
+def claims_chart() -> Any:
+    """Claimed against measured: hedge range, straight line and road range for every distance claim."""
+    from course.facts import reference_candidates
+    from course.corpus import load_corpus
+
+    plt = pyplot()
+    rows = []
+    for claim in load_corpus().records("claims"):
+        if claim["kind"] == "distance":
+            for option in reference_candidates(claim["id"]):
+                rows.append((claim, option))
+    fig, ax = plt.subplots(figsize=(8.6, 1.6 + 0.85 * len(rows)))
+    for y, (claim, o) in enumerate(rows):
+        low, high = o["allowed_km"]
+        first = y == 0
+        ax.barh(y, high - low, left=low, height=0.45, color=OKABE_ITO["yellow"][1], edgecolor=OKABE_ITO["orange"][0],
+                label="range the hedge allows" if first else None)
+        ax.plot(o["road_km"], [y + 0.36, y + 0.36], color=OKABE_ITO["blue"][0], linewidth=4, solid_capstyle="butt",
+                label="road range (published detour factors)" if first else None)
+        ax.plot(o["stated_km"], y, "|", color=OKABE_ITO["vermillion"][0], markersize=18, markeredgewidth=3,
+                label="stated" if first else None)
+        ax.plot(o["straight_line_km"], y, "o", color="black", label="straight line (WGS84)" if first else None)
+        ax.annotate(f"stated = {o['ratio']:.2f} ×", (o["straight_line_km"], y), xytext=(-8, 0),
+                    textcoords="offset points", ha="right", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), [f"{o['from']['name']} → {o['to']['name']}\n(claim: {claim['stated']:g} km)"
+                                     for claim, o in rows], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("kilometres")
+    ax.set_xlim(left=30)
+    ax.set_ylim(len(rows) - 0.4, -0.9)
+    ax.set_title("Stated distance against the straight line and the road", fontsize=11, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, 1.0), ncol=4, fontsize=7.5, frameon=False)
+    fig.text(0.01, 0.01, "Hedge range: course.numbers.tolerance. Detour factors: published studies listed in "
+             "course/data/reference/detour_factors.toml.\n" + CREDIT_GEONAMES + "; geodesics: GeographicLib.",
+             fontsize=7, color="#444444")
+    fig.subplots_adjust(left=0.2, right=0.97, top=0.9, bottom=0.2)
+    return finish(fig)
+
+
+def area_chart(area_km2: float = 2500.0, hedge: str | None = "zo'n") -> Any:
+    """The claimed area against the land area of Dutch provinces and Luxembourg, with the hedge's range."""
+    from course.numbers import circle_radius_km, reference_areas, square_side_km, tolerance
+
+    plt = pyplot()
+    areas = sorted(reference_areas(), key=lambda a: a.land_km2)
+    allowed = tolerance(area_km2, hedge)
+    fig, ax = plt.subplots(figsize=(8, 5.4))
+    for y, a in enumerate(areas):
+        colour = OKABE_ITO["green" if a.kind == "country" else "sky"][0]
+        ax.barh(y, a.land_km2, color=colour, height=0.7)
+        ax.text(a.land_km2 + 40, y, f"{a.land_km2:,.0f}", va="center", fontsize=8)
+    ax.axvspan(allowed.low, allowed.high, color=OKABE_ITO["orange"][1], alpha=0.7, zorder=0,
+               label=f"'{hedge} {area_km2:g}' allows {allowed} km²")
+    ax.axvline(area_km2, color=OKABE_ITO["vermillion"][0], linewidth=2, label=f"claimed: {area_km2:,.0f} km²")
+    ax.set_yticks(range(len(areas)), [f"{a.name}{' (country)' if a.kind == 'country' else ''}" for a in areas])
+    ax.set_xlabel("land area (km²)")
+    ax.set_title(f"{area_km2:,.0f} km² is a circle of radius {circle_radius_km(area_km2):.0f} km, "
+                 f"or a square of {square_side_km(area_km2):.0f} × {square_side_km(area_km2):.0f} km",
+                 fontsize=10, loc="left")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.text(0.01, 0.01, "Provinces: land area = total minus inland and outer water, CBS StatLine 37105 (2015), "
+             "CC BY 4.0.\nLuxembourg: GeoNames countries (areakm2), CC BY 4.0.", fontsize=7, color="#444444")
+    fig.subplots_adjust(left=0.22, right=0.95, bottom=0.14)
+    return finish(fig)
