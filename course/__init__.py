@@ -6,6 +6,7 @@ Modules (each does one thing; heavy libraries load only when a module needs them
 - ``course.corpus``    the teaching corpus: standoff annotations anchored on exact quotes
 - ``course.gazetteer`` places from GeoNames data (offline), across spellings
 - ``course.timeline``  weekday words resolved to dates; the story's events
+- ``course.sources``   who says so: attributions, chains of citation, verification, voice share, a finder
 - ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
 - ``course.testkit``   trusted checks for nbgrader test cells
 - ``course.widgets``   the article reader (ipywidgets)

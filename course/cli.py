@@ -23,6 +23,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "article": ("course.cli:cmd_article", "print the article's paragraphs and sentences (--json for machines)"),
     "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus and summarise it"),
+    "sources": ("course.sources:cmd_sources", "who says what: the article's attributions (--json, --finder for precision and recall)"),
 }
 
 
