@@ -9,6 +9,7 @@ Modules (each does one thing; heavy libraries load only when a module needs them
 - ``course.geo``       distances, bearings and compass words (WGS84); distance and direction checks
 - ``course.numbers``   hedges as explicit ranges, Dutch number words, unit chains, areas
 - ``course.facts``     every checkable claim of the article, checked (``python -m course facts``)
+- ``course.sources``   who says so: attributions, chains of citation, verification, voice share, a finder
 - ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
 - ``course.testkit``   trusted checks for nbgrader test cells
 - ``course.widgets``   the article reader (ipywidgets)

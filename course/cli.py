@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "article": ("course.cli:cmd_article", "print the article's paragraphs and sentences (--json for machines)"),
     "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus and summarise it"),
     "facts": ("course.facts:cmd_facts", "check every number in the article: distances, directions, area, dates, counts (--json)"),
+    "sources": ("course.sources:cmd_sources", "who says what: the article's attributions (--json, --finder for precision and recall)"),
 }
 
 
