@@ -33,7 +33,7 @@ def ref() -> dict:
 def test_haversine_is_symmetric_nonnegative_and_matches_the_sphere(ref: dict, a: float, b: float, c: float, d: float) -> None:
     h = ref["haversine_km"]
     assert h(a, b, c, d) == pytest.approx(h(c, d, a, b), abs=1e-6)
-    assert 0 <= h(a, b, c, d) <= math.pi * 6371.0088 + 1e-6
+    assert 0 <= h(a, b, c, d) <= math.pi * 6371.0088 + 1e-3
     assert h(a, b, c, d) == pytest.approx(distance_km((a, b), (c, d), model="sphere"), rel=1e-6, abs=1e-3)
 
 
@@ -41,7 +41,8 @@ def test_haversine_is_symmetric_nonnegative_and_matches_the_sphere(ref: dict, a:
 @given(lats, lons, lats, lons, lats, lons)
 def test_haversine_triangle_inequality(ref: dict, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
     h = ref["haversine_km"]
-    assert h(a, b, e, f) <= h(a, b, c, d) + h(c, d, e, f) + 1e-6
+    # the haversine's asin loses precision near antipodal points (about 0.2 m), hence a 1 m slack
+    assert h(a, b, e, f) <= h(a, b, c, d) + h(c, d, e, f) + 1e-3
 
 
 @settings(max_examples=200, deadline=None)
