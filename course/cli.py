@@ -23,6 +23,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "article": ("course.cli:cmd_article", "print the article's paragraphs and sentences (--json for machines)"),
     "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus and summarise it"),
+    "framing": ("course.framing:cmd_framing", "list the article's framing spans: technique, speaker, side (--json)"),
 }
 
 
