@@ -421,3 +421,59 @@ def test_selfcheck_neutral_rewrite_keeps_facts_and_drops_the_loaded_words() -> N
     for wrong in options:
         if wrong != right:
             assert not check("03.6", _letter("03.6", wrong)).correct
+
+
+# --- the assignment's partial credit, run in-process (the grading harness runs the real nbgrader) -----
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "assignments" / "source" / "03-framing" / "03-framing.ipynb"
+
+
+def _value(code: str, ns: dict) -> object:
+    """Run a cell; return the value of its last line when that is an expression (as nbgrader sees it)."""
+    import ast
+
+    tree = ast.parse(code)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<cell>", "exec"), ns)
+    return eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns) if last else None
+
+
+@pytest.fixture(scope="module")
+def assignment() -> tuple[dict, dict]:
+    import nbformat
+
+    nb = nbformat.read(SOURCE, as_version=4)
+    cells = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if "nbgrader" in c.metadata}
+    ns: dict = {}
+    _value(cells["setup"], ns)
+    return cells, ns
+
+
+@pytest.mark.parametrize("cell, answer, points", [
+    # 5 exact, 3 in the right family (half credit), 2 wrong: (5 + 1.5) / 10 of 3 points
+    ("ex03_1", 'answer_03_1 = ["naming", "exaggeration", "slogan", "slogan", "appeal-to-authority", "naming", '
+               '"euphemism", "scare-quotes", "doubt", "appeal-to-emotion"]', 1.95),
+    # 3 of 5 matches: 3/5 of 2 points
+    ("ex03_3", 'answer_03_3 = ["C", "A", "D", "F", "F"]', 1.2),
+    # 5 right, 1 wrong, corrected for guessing: (5 - 1) / 6 of 2 points
+    ("ex03_4", 'answer_03_4 = ["quoted", "quoted", "reporter", "reporter", "reporter", "reporter"]', 4 / 3),
+])
+def test_assignment_partial_credit(assignment, cell: str, answer: str, points: float) -> None:
+    cells, ns = assignment
+    _value(answer, ns)
+    assert _value(cells[f"{cell}_test"], ns) == pytest.approx(points, abs=1e-3)
+
+
+def test_assignment_span_selection_earns_its_f1(assignment) -> None:
+    cells, ns = assignment
+    _value('answer_03_2 = ["zijn hergroepeerd naar beter verdedigbare posities", "Volksprovincie Zuidmark"]', ns)
+    earned = _value(cells["ex03_2_test"], ns)
+    assert 0.5 < earned < 1.5  # partly right: one euphemism shortened, one missed, one wrong span
+
+
+def test_the_practice_report_is_not_in_the_course_package() -> None:
+    package = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "course").rglob("*") if p.suffix in
+                        (".py", ".toml", ".json"))
+    for word in ("Noordrijk", "Wesland", "Ravensk", "Zuidmark", "hergroepeerd", "knuffelbeer"):
+        assert word not in package
