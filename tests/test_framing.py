@@ -477,3 +477,16 @@ def test_the_practice_report_is_not_in_the_course_package() -> None:
                         (".py", ".toml", ".json"))
     for word in ("Noordrijk", "Wesland", "Ravensk", "Zuidmark", "hergroepeerd", "knuffelbeer"):
         assert word not in package
+
+
+def test_the_lessons_summary_of_who_does_what_holds() -> None:
+    """Lesson 03 says: the Russian side softens, the Ukrainian side rallies, the reporter amplifies and labels."""
+    from collections import Counter
+
+    def families_of(side: str) -> list[str]:
+        counts = Counter(framing.technique(s.technique).family for s in framing.spans(side=side))
+        return [family for family, _ in counts.most_common()]
+
+    assert families_of("russian-state")[0] == "softening"
+    assert families_of("ukrainian-state")[0] == "rallying"
+    assert set(families_of("reporter")[:2]) == {"amplifying", "labelling"}
