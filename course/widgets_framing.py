@@ -105,7 +105,7 @@ class FramingReader:
                 f"<b>{html.escape(t.name)}</b> <span style='color:#666'>({t.family})</span>"
                 f"<p>{html.escape(t.definition)}</p>"
                 f"<p><b>Look for:</b> {html.escape(t.look_for)}</p>"
-                f"<p><b>Elsewhere:</b> {html.escape(t.example)}</p>"
+                f"<p><b>An example from elsewhere:</b> {html.escape(t.example)}</p>"
                 f"<ul style='padding-left:1.2em'>{labels}</ul>"
                 f"<p><b>In the article:</b> {where}</p>"
                 + (f"<p><b>In this paragraph:</b></p><ul style='padding-left:1.2em'>{current}</ul>" if current else "")
