@@ -490,3 +490,16 @@ def test_the_lessons_summary_of_who_does_what_holds() -> None:
     assert families_of("russian-state")[0] == "softening"
     assert families_of("ukrainian-state")[0] == "rallying"
     assert set(families_of("reporter")[:2]) == {"amplifying", "labelling"}
+
+
+def test_the_points_the_lesson_and_assignment_state_add_up(assignment) -> None:
+    import nbformat
+
+    nb = nbformat.read(SOURCE, as_version=4)
+    graded = [c.metadata["nbgrader"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    auto = sum(m["points"] for m in graded if not m["solution"])
+    by_hand = sum(m["points"] for m in graded if m["solution"])
+    assert len([m for m in graded if not m["solution"]]) >= 8 and by_hand > 0
+    assert f"**Points:** {auto + by_hand:g} ({auto:g} marked automatically, {by_hand:g} by your instructor)" in nb.cells[0].source
+    lesson = nbformat.read(ROOT / "notebooks" / "03-framing.ipynb", as_version=4)
+    assert f"({auto + by_hand:g} points, {by_hand:g} graded by hand)" in lesson.cells[-1].source
