@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus and summarise it"),
     "facts": ("course.facts:cmd_facts", "check every number in the article: distances, directions, area, dates, counts (--json)"),
     "sources": ("course.sources:cmd_sources", "who says what: the article's attributions (--json, --finder for precision and recall)"),
+    "framing": ("course.framing:cmd_framing", "list the article's framing spans: technique, speaker, side (--json)"),
 }
 
 
