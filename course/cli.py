@@ -23,6 +23,13 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "article": ("course.cli:cmd_article", "print the article's paragraphs and sentences (--json for machines)"),
     "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus and summarise it"),
+    "release": ("course.grading.workflow:cmd_release", "instructors: generate the student version of the assignments"),
+    "grade": ("course.grading.parallel:cmd_grade", "instructors: autograde every submission in parallel"),
+    "feedback": ("course.grading.workflow:cmd_feedback", "instructors: generate HTML feedback for graded submissions"),
+    "export": ("course.grading.workflow:cmd_export", "instructors: write the grades to a CSV file"),
+    "report": ("course.grading.items:cmd_report", "instructors: item analysis of the class's scores (HTML + summary)"),
+    "selfgrade": ("course.grading.selfgrade:cmd_selfgrade", "learners: grade your own copy of an assignment"),
+    "simulate": ("course.grading.simulate:cmd_simulate", "instructors: write a simulated class of submissions"),
 }
 
 
