@@ -38,7 +38,7 @@ from harness import nbgrader_env, run_nbgrader
 
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
 
-STUDENTS = 6
+STUDENTS = 5
 
 
 class Class:

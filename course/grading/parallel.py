@@ -40,6 +40,7 @@ import os
 import queue
 import re
 import select
+import stat
 import subprocess
 import sys
 import threading
@@ -99,11 +100,23 @@ class GradeRun:
 
 
 def submission_digest(folder: Path) -> str:
-    """SHA-256 over the relative path and bytes of every file in *folder* (checkpoints excluded)."""
+    """SHA-256 over the relative path and bytes of every file in *folder* (checkpoints excluded).
+
+    Symbolic links are not followed (their target text is hashed) and special files are skipped,
+    so a planted link or pipe can neither leak another file into the digest nor block it.
+    """
     h = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+    entries = []
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+        entries.extend(Path(here) / f for f in files)
+    for path in sorted(entries):
+        info = path.lstat()
         h.update(str(path.relative_to(folder)).encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        if stat.S_ISLNK(info.st_mode):
+            h.update(b"link:" + os.readlink(path).encode())
+        elif stat.S_ISREG(info.st_mode):
+            h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -135,6 +148,8 @@ def _notebook_problem(path: Path) -> str | None:
     """Why *path* cannot be graded (not UTF-8, not JSON, not a notebook), or None when it can."""
     import nbformat
 
+    if path.is_symlink() or not path.is_file():
+        return "not a plain file (a link or a special file); it was left untouched and not graded"
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -390,14 +405,15 @@ def grade(root: Path, url: str, assignments: Iterable[str], students: list[str] 
         known_assignment(root, url, name)
     run = GradeRun(log=root / STATE_DIR / "grade.log")
     run.log.parent.mkdir(parents=True, exist_ok=True)
-    on_disk = sum(len(submissions(root, a)) for a in assignments)
-    wanted = max(1, min(workers or default_workers(), on_disk or 1))
+    likely = sum(1 for a in assignments for s, folder in submissions(root, a).items()
+                 if force or _probably_stale(root, a, s, folder))
+    wanted = max(1, workers or default_workers())
     with open(run.log, "a", encoding="utf-8") as log:
         log.write(f"\n=== course grade {' '.join(assignments)} at {time.ctime()}\n")
         log.flush()
         pool = _Pool(root, url, log, timeout)
         # Workers load nbgrader (a few seconds) while this process plans.
-        spare = [pool.spawn() for _ in range(wanted if on_disk else 0)]
+        spare = [pool.spawn() for _ in range(min(wanted, likely))]
         try:
             tasks, run.up_to_date, run.failed, run.notes = plan(root, url, assignments, students, force)
         except BaseException:
@@ -405,15 +421,24 @@ def grade(root: Path, url: str, assignments: Iterable[str], students: list[str] 
             raise
         for failure in run.failed:
             say(f"NOT GRADED  {failure}")
-        run.workers = min(wanted, len(tasks)) if tasks else 0
+        run.workers = min(wanted, len(tasks))
         for worker in spare[run.workers:]:
             pool.drop(worker, kill=True)
-        if tasks:
-            _run_tasks(pool, tasks, spare[:run.workers], run, progress)
+        if tasks:  # threads without a spare worker start their own
+            _run_tasks(pool, tasks, spare[:run.workers] + [None] * (run.workers - len(spare)), run, progress)
     return run
 
 
-def _run_tasks(pool: _Pool, tasks: list[Task], workers: list[_Worker], run: GradeRun, progress: bool) -> None:
+def _probably_stale(root: Path, assignment: str, student: str, folder: Path) -> bool:
+    """A cheap guess (file times only) whether a submission will need grading; ``plan`` decides for sure."""
+    try:
+        recorded = _state_path(root, assignment, student).stat().st_mtime
+    except OSError:
+        return True
+    return any(p.lstat().st_mtime > recorded for p in folder.iterdir())
+
+
+def _run_tasks(pool: _Pool, tasks: list[Task], workers: list[_Worker | None], run: GradeRun, progress: bool) -> None:
     for task in tasks:
         pool.todo.put(task)
     start = time.monotonic()
