@@ -210,3 +210,20 @@ def test_links_and_pipes_in_a_submission_are_not_followed(tmp_path: Path) -> Non
     secret.write_text('{"changed": true}')
     assert submission_digest(sub) == linked != first, "the digest must hash the link, not the file it points to"
     assert "not a plain file" in _notebook_problem(sub / "key.ipynb")
+
+
+def test_the_instructor_guide_covers_every_module_and_command() -> None:
+    from course.cli import COMMANDS
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "course" / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    for lesson in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        assert f"notebooks/{lesson.name}" in guide, f"the instructor guide does not cover {lesson.name}"
+        assert f"### Module {lesson.name[:2]} " in guide
+    for assignment in sorted(p.name for p in (root / "assignments" / "source").iterdir() if p.is_dir()):
+        assert f"`{assignment}`" in guide, f"the instructor guide does not name assignment {assignment}"
+    for command, (target, _) in COMMANDS.items():
+        if target.startswith("course.grading."):
+            assert f"`course {command}" in guide, f"the instructor guide does not explain `course {command}`"
+    for topic in ("JupyterHub", "formgrader", "rubric", "Suggested timing", "Answer keys", "PostgreSQL"):
+        assert topic in guide
