@@ -42,7 +42,8 @@ def _timed(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subp
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=None, help="course grade workers (default: one per core)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="course grade workers (default: one per core, plus one)")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "grade_class")
     args = parser.parse_args()

@@ -82,7 +82,8 @@ def test_parallel_grades_equal_stock_nbgrader_for_every_cell(klass: Class, grade
     ours, stock = scores(klass.ours), scores(klass.stock)
     students = {k[1] for k in ours}
     assert len(students) >= STUDENTS + 1, f"students missing from the gradebook: {sorted(students)}"
-    # the file that is not JSON never reaches nbgrader in `course grade`; stock nbgrader fails on it and leaves empty rows
+    # the file that is not JSON never reaches nbgrader in `course grade`;
+    # stock nbgrader fails on it and leaves rows without scores
     assert all(v[2] is None for k, v in stock.items() if k[1] == BROKEN_JSON)
     assert _without(ours, BROKEN_JSON) == _without(stock, BROKEN_JSON)
     autograded = [v for k, v in ours.items() if k[1] not in (BROKEN_JSON, HOSTILE) and not v[4]]
@@ -134,22 +135,33 @@ def test_a_rerun_changes_nothing(klass: Class, graded: dict[str, Any]) -> None:
 def test_killed_half_way_then_rerun_completes_the_gradebook(klass: Class, graded: dict[str, Any]) -> None:
     env = tool_env()
     env.pop("COURSE_DB_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "course", "grade", "--root", str(klass.killed), "-j", "2",
-                             "--no-progress"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    state = klass.killed / STATE_DIR
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None and not list(state.glob("*/*.json")):
-        time.sleep(0.05)
-    assert proc.poll() is None, "the grading run ended before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers: one process group, started by this test
-    proc.wait()
-    recorded = len(list(state.glob("*/*.json")))
+    assignment = klass.assignments[0]
+    # a slow submission keeps the run busy, so the kill surely lands half-way even on a loaded machine
+    book = sorted((klass.killed / "release" / assignment).glob("*.ipynb"))[0]
+    release = nbs.load(book)
+    slow = klass.killed / "submitted" / "zz-slow" / assignment
+    nbs.save(nbs.fill(release, {next(iter(nbs.answer_cells(release))): "import time\ntime.sleep(15)"}),
+             slow / book.name)
+    log = klass.tmp / "killed-run.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "course", "grade", "--root", str(klass.killed), "-j", "2",
+                                 "--no-progress"], env=env, start_new_session=True, stdout=out, stderr=out)
+        state = klass.killed / STATE_DIR
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None and not list(state.glob("*/*.json")):
+            time.sleep(0.05)
+        assert proc.poll() is None, f"the grading run ended before it could be killed:\n{log.read_text()[-3000:]}"
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers: one process group, started by this test
+        proc.wait()
+    recorded = len([p for p in state.glob("*/*.json") if p.stem != "zz-slow"])
     total = STUDENTS * len(klass.assignments)
     assert 0 < recorded < total, f"expected a half-done run, found {recorded} of {total} recorded"
+    shutil.rmtree(slow.parent)  # test data only: the class to compare has no slow student
+    (state / assignment / "zz-slow.json").unlink(missing_ok=True)
     run = grade(klass.killed, f"sqlite:///{klass.killed / 'gradebook.db'}", klass.assignments, progress=False)
-    assert not run.failed and len(run.graded) == total - recorded and len(run.up_to_date) == recorded
-    killed = scores(klass.killed)
+    assert not run.failed, [str(f) for f in run.failed]
+    assert len(run.graded) == total - recorded and len(run.up_to_date) == recorded
+    killed = {k: v for k, v in scores(klass.killed).items() if k[1] != "zz-slow"}
     ours = {k: v for k, v in scores(klass.ours).items() if k[1] not in (BROKEN_JSON, HOSTILE)}
     assert killed == ours
 

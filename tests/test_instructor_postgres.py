@@ -52,7 +52,8 @@ def test_full_grading_cycle_on_postgresql(pg_url: str, tmp_path: Path, capsys: p
     for assignment, by_student in sim.outcomes.items():
         for student, cells in by_student.items():
             for answer, kind in cells.items():
-                got = [v for k, v in graded.items() if k[:2] == (assignment, student) and k[3].startswith(f"{answer}_test")]
+                got = [v for k, v in graded.items()
+                       if k[:2] == (assignment, student) and k[3].startswith(f"{answer}_test")]
                 assert all(v[0] == (v[1] if kind == "right" else 0.0) for v in got), (student, answer, kind, got)
 
     run = grade(root, pg_url.replace("postgresql://", "postgresql+psycopg://"), assignments, progress=False)

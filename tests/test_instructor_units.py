@@ -19,7 +19,8 @@ from course.grading.simulate import PROFILES, class_profiles
 from course.grading.worker import kernel_config, sqlite_busy_url
 
 
-def _rows(table: dict[str, dict[str, float]], max_scores: dict[str, float], assignment: str = "01-x") -> list[CellScore]:
+def _rows(table: dict[str, dict[str, float]], max_scores: dict[str, float],
+          assignment: str = "01-x") -> list[CellScore]:
     return [CellScore(student, assignment, "nb", cell, score, max_scores[cell], score, None, False, 0.0)
             for student, cells in table.items() for cell, score in cells.items()]
 

@@ -35,7 +35,8 @@ from typing import Any, Iterator
 from course.errors import CourseError, unknown
 
 __all__ = ["CellScore", "GradingError", "cell_scores", "check_gradebook", "course_root", "db_url",
-           "known_assignment", "nbgrader_ok", "open_api", "redact", "source_assignments", "submissions", "submitted_students",
+           "known_assignment", "nbgrader_ok", "open_api", "redact", "source_assignments", "submissions",
+           "submitted_students",
            "tool_env"]
 
 REPO_COURSE = Path(__file__).resolve().parents[2] / "assignments"
@@ -110,7 +111,9 @@ def check_gradebook(url: str, create: bool = False) -> None:
 def source_assignments(root: Path) -> list[str]:
     """The assignments in ``<root>/source/``, in order."""
     folder = Path(root) / "source"
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def submissions(root: Path, assignment: str) -> dict[str, Path]:

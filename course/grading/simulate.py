@@ -73,7 +73,8 @@ class Simulation:
     students: dict[str, str] = field(default_factory=dict)  # student -> profile
     late: list[list[str]] = field(default_factory=list)  # [assignment, student]
     broken: dict[str, list[str]] = field(default_factory=dict)  # assignment -> graded cells broken for everyone
-    outcomes: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # assignment -> student -> cell -> kind
+    # assignment -> student -> answer cell -> right, wrong, blank or text
+    outcomes: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
 
 def class_profiles(seed: int, students: list[str]) -> dict[str, tuple[str, float]]:
@@ -191,7 +192,8 @@ def simulate(root: Path, students: int, *, seed: int = 2022, assignments: list[s
             raise GradingError(f"--broken-item {broken_item!r} is not an autograded answer of {assignment!r}; "
                                f"choose one of {', '.join(g for _, g in auto_answers)} (or 'none')")
         if broken:
-            sim.broken[assignment] = [g for src in sources.values() for g in _graded_cells_of(broken, nbs.test_cells(src))]
+            sim.broken[assignment] = [g for src in sources.values()
+                                      for g in _graded_cells_of(broken, nbs.test_cells(src))]
         sim.outcomes[assignment] = {}
         late_ones = set(rng.sample(ids, round(LATE_SHARE * len(ids)) or (1 if len(ids) > 1 else 0)))
         for sid in ids:
