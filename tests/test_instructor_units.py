@@ -228,3 +228,16 @@ def test_the_instructor_guide_covers_every_module_and_command() -> None:
             assert f"`course {command}" in guide, f"the instructor guide does not explain `course {command}`"
     for topic in ("JupyterHub", "formgrader", "rubric", "Suggested timing", "Answer keys", "PostgreSQL"):
         assert topic in guide
+
+
+def test_a_submission_loses_its_record_while_it_is_being_graded(tmp_path: Path) -> None:
+    from course.grading.parallel import Task, _dispatch, _Pool, _state_path, _write_state
+
+    graded, waiting = Task("01-x", "ann", "0" * 64, "forced"), Task("01-x", "bob", "1" * 64, "new")
+    for task in (graded, waiting):
+        _write_state(tmp_path, task, "sqlite:////g.db")
+    pool = _Pool(tmp_path, "sqlite:////g.db", None, 1.0)
+    _dispatch(pool, [graded])
+    assert not _state_path(tmp_path, "01-x", "ann").exists(), "a run killed now must regrade ann"
+    assert _state_path(tmp_path, "01-x", "bob").exists()
+    assert pool.todo.get_nowait() == graded

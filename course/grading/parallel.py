@@ -13,9 +13,9 @@ How it works
    writes wait their turn (busy timeout) and PostgreSQL takes them concurrently. A worker that
    dies or runs past ``--timeout`` is replaced and that submission is logged as failed; the rest of
    the class is still graded. A tqdm bar shows counts, rate and time left.
-3. **Record.** Only after nbgrader finished a submission is its digest written to
-   ``<root>/.course-grade/<assignment>/<student>.json``; a killed run therefore leaves no record
-   for what it did not finish, and the next run grades exactly those.
+3. **Record.** A submission's record is removed before it is graded, and its digest written to
+   ``<root>/.course-grade/<assignment>/<student>.json`` only after nbgrader finished it; a killed
+   run therefore leaves no record for what it did not finish, and the next run grades exactly those.
 
 Student files in ``submitted/`` are only ever read.
 
@@ -444,9 +444,16 @@ def _probably_stale(root: Path, assignment: str, student: str, folder: Path) -> 
     return any(p.lstat().st_mtime > recorded for p in folder.iterdir())
 
 
-def _run_tasks(pool: _Pool, tasks: list[Task], workers: list[_Worker | None], run: GradeRun, progress: bool) -> None:
+def _dispatch(pool: _Pool, tasks: list[Task]) -> None:
+    """Queue *tasks*; each loses its record first (nbgrader --force removes the old graded copy, so
+    until the task finishes the submission is not graded, and a killed run must leave it unrecorded)."""
     for task in tasks:
+        _clear_state(pool.root, task.assignment, task.student)
         pool.todo.put(task)
+
+
+def _run_tasks(pool: _Pool, tasks: list[Task], workers: list[_Worker | None], run: GradeRun, progress: bool) -> None:
+    _dispatch(pool, tasks)
     start = time.monotonic()
     bar = _progress(len(tasks), progress)
     threads = [threading.Thread(target=pool.serve, args=(w,), daemon=True) for w in workers]
