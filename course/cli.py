@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("course.grading.parallel:cmd_grade", "instructors: autograde every submission in parallel"),
     "feedback": ("course.grading.workflow:cmd_feedback", "instructors: generate HTML feedback for graded submissions"),
     "export": ("course.grading.workflow:cmd_export", "instructors: write the grades to a CSV file"),
-    "report": ("course.grading.items:cmd_report", "instructors: item analysis of the class's scores (HTML + summary)"),
+    "report": ("course.grading.items:cmd_report", "instructors: item analysis of the class's scores"),
     "selfgrade": ("course.grading.selfgrade:cmd_selfgrade", "learners: grade your own copy of an assignment"),
     "simulate": ("course.grading.simulate:cmd_simulate", "instructors: write a simulated class of submissions"),
 }

@@ -59,7 +59,7 @@ FIRST_DUE = datetime(2022, 9, 19, 23, 59, tzinfo=timezone.utc)  # the week after
 CASES = REPO_COURSE.parent / "tests" / "cases"
 MANIFEST = "simulation.json"
 TEXT_ATTEMPTS = {
-    "middling": "It is not part of the article, so counting it would be wrong, but I am not sure what changes.",
+    "middling": "I think this matters for how we read the article, but I am not sure how to explain why.",
     "weak": "I don't know.",
 }
 

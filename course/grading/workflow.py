@@ -167,15 +167,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def add_arguments_export(parser: argparse.ArgumentParser) -> None:
     add_common_arguments(parser, assignments=False)
-    parser.add_argument("--to", default="grades.csv", help="the CSV file to write (default: grades.csv)")
+    parser.add_argument("--to", help="the CSV file to write (default: grades.csv in the course folder)")
     parser.add_argument("--cells", action="store_true", help="one row per graded cell instead of per assignment")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the gradebook's grades to a CSV file."""
     root, url, _ = resolve(args)
-    rows, students = export(root, url, Path(args.to), args.cells)
+    target = Path(args.to) if args.to else root / "grades.csv"
+    rows, students = export(root, url, target, args.cells)
     if not rows:
         raise GradingError(f"the gradebook {redact(url)} holds no grades yet: run `course grade` first")
-    print(f"wrote {rows} row(s) for {students} student(s) to {args.to}")
+    print(f"wrote {rows} row(s) for {students} student(s) to {target}")
     return 0
