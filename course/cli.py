@@ -26,6 +26,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "facts": ("course.facts:cmd_facts", "check every number in the article: distances, directions, area, dates, counts (--json)"),
     "sources": ("course.sources:cmd_sources", "who says what: the article's attributions (--json, --finder for precision and recall)"),
     "framing": ("course.framing:cmd_framing", "list the article's framing spans: technique, speaker, side (--json)"),
+    "release": ("course.grading.workflow:cmd_release", "instructors: generate the student version of the assignments"),
+    "grade": ("course.grading.parallel:cmd_grade", "instructors: autograde every submission in parallel"),
+    "feedback": ("course.grading.workflow:cmd_feedback", "instructors: generate HTML feedback for graded submissions"),
+    "export": ("course.grading.workflow:cmd_export", "instructors: write the grades to a CSV file"),
+    "report": ("course.grading.items:cmd_report", "instructors: item analysis of the class's scores"),
+    "selfgrade": ("course.grading.selfgrade:cmd_selfgrade", "learners: grade your own copy of an assignment"),
+    "simulate": ("course.grading.simulate:cmd_simulate", "instructors: write a simulated class of submissions"),
 }
 
 

@@ -1,0 +1,241 @@
+"""The instructor's course folder and its gradebook: find them, check them, read every score.
+
+Every instructor command (``course release``, ``grade``, ``feedback``, ``export``, ``report``)
+starts here, so that they all agree on which course folder and which gradebook they use.
+
+Public API
+----------
+- ``GradingError``: something about the course folder, gradebook or submissions is wrong (clear message).
+- ``course_root(root=None)``: the nbgrader course folder (``--root``, else the current folder if it
+  holds ``nbgrader_config.py``, else the repository's ``assignments/``).
+- ``db_url(root, db=None)``: the gradebook URL: ``--db``, else ``COURSE_DB_URL``, else SQLite in the root.
+- ``redact(url)``: the URL with any password hidden, for messages and logs.
+- ``check_gradebook(url, create=False)``: raise ``GradingError`` unless the gradebook can be reached.
+- ``source_assignments(root)``, ``submissions(root, assignment)``, ``submitted_students(root)``.
+- ``known_assignment(root, url, name)``: the name, or an ``UnknownIdError`` that lists the known ones.
+- ``CellScore`` and ``cell_scores(url, assignments=None)``: every graded cell of every submission.
+- ``tool_env()``: the environment for nbgrader subprocesses (this interpreter's tools first on PATH).
+- ``open_api(root, url)``: an ``NbGraderAPI`` configured exactly as ``nbgrader`` run in *root*;
+  ``nbgrader_ok(result, what)``: the log of a successful API call, else a ``GradingError`` with nbgrader's reason.
+
+>>> redact("postgresql://grader:s3cret@127.0.0.1:5432/gradebook")
+'postgresql://grader:***@127.0.0.1:5432/gradebook'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from course.errors import CourseError, unknown
+
+__all__ = ["CellScore", "GradingError", "cell_scores", "check_gradebook", "course_root", "db_url",
+           "known_assignment", "nbgrader_ok", "open_api", "redact", "source_assignments", "submissions",
+           "submitted_students",
+           "tool_env"]
+
+REPO_COURSE = Path(__file__).resolve().parents[2] / "assignments"
+CONFIG = "nbgrader_config.py"
+
+
+class GradingError(CourseError):
+    """The course folder, the gradebook or a submission is not as a command needs it."""
+
+
+def course_root(root: str | Path | None = None) -> Path:
+    """The nbgrader course folder: *root*, else the current folder, else the repository's assignments/."""
+    if root is not None:
+        path = Path(root).expanduser().resolve()
+        if not (path / CONFIG).is_file():
+            raise GradingError(f"--root must be an nbgrader course folder with {CONFIG}; {path} has none")
+        return path
+    here = Path.cwd()
+    for path in (here, here / "assignments", REPO_COURSE):
+        if (path / CONFIG).is_file():
+            return path.resolve()
+    raise GradingError(f"no nbgrader course folder here: run from the course folder or pass --root DIR "
+                       f"(a folder with {CONFIG})")
+
+
+def db_url(root: Path, db: str | None = None) -> str:
+    """The gradebook's database URL: *db*, else $COURSE_DB_URL, else ``sqlite:///<root>/gradebook.db``."""
+    url = db or os.environ.get("COURSE_DB_URL") or f"sqlite:///{Path(root) / 'gradebook.db'}"
+    if not re.match(r"^[a-z][a-z0-9+]*://", url):
+        raise GradingError(f"--db must be a database URL such as sqlite:///gradebook.db or "
+                           f"postgresql://user@host/db; got {url!r}")
+    if url.startswith(("postgresql://", "postgres://")):
+        # SQLAlchemy before 2.1 picks psycopg2 for a bare postgresql:// URL; the course ships psycopg (3).
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def redact(url: str) -> str:
+    """*url* with the password replaced by ``***``."""
+    return re.sub(r"^([a-z0-9+]+://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///"):
+        return None
+    return Path(url[len("sqlite:///"):].split("?", 1)[0])
+
+
+def check_gradebook(url: str, create: bool = False) -> None:
+    """Raise ``GradingError`` unless the gradebook at *url* exists (or may be created) and answers."""
+    path = _sqlite_path(url)
+    if path is not None:
+        if not path.parent.is_dir():
+            raise GradingError(f"cannot reach the gradebook {redact(url)}: folder {path.parent} does not exist")
+        if not path.exists():
+            if create:
+                return
+            raise GradingError(f"there is no gradebook at {path} yet: run `course release` first")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except (SQLAlchemyError, ImportError) as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        raise GradingError(f"cannot reach the gradebook {redact(url)}: {reason}") from None
+
+
+def source_assignments(root: Path) -> list[str]:
+    """The assignments in ``<root>/source/``, in order."""
+    folder = Path(root) / "source"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def submissions(root: Path, assignment: str) -> dict[str, Path]:
+    """Student id -> folder, for every ``<root>/submitted/<student>/<assignment>/``."""
+    base = Path(root) / "submitted"
+    if not base.is_dir():
+        return {}
+    return {p.name: p / assignment for p in sorted(base.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and (p / assignment).is_dir()}
+
+
+def submitted_students(root: Path) -> list[str]:
+    """Every student with a folder in ``<root>/submitted/``."""
+    base = Path(root) / "submitted"
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
+
+
+def _gradebook_assignments(url: str) -> list[str]:
+    path = _sqlite_path(url)
+    if path is not None and not path.exists():
+        return []
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url) as gb:
+        return sorted(a.name for a in gb.assignments)
+
+
+def known_assignment(root: Path, url: str | None, name: str) -> str:
+    """*name* if it is in ``source/`` or in the gradebook; otherwise an UnknownIdError listing both."""
+    known = set(source_assignments(root))
+    if name in known:
+        return name
+    if url:
+        known |= set(_gradebook_assignments(url))
+    if name not in known:
+        raise unknown("assignment", name, sorted(known))
+    return name
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """The score of one graded cell of one student's submission (points)."""
+
+    student: str
+    assignment: str
+    notebook: str
+    cell: str
+    score: float
+    max_score: float
+    auto_score: float | None
+    manual_score: float | None
+    needs_manual_grade: bool
+    late_seconds: float
+
+
+def cell_scores(url: str, assignments: list[str] | None = None) -> list[CellScore]:
+    """Every graded cell of every submission in the gradebook, sorted by assignment, student, notebook, cell."""
+    from nbgrader.api import Gradebook
+
+    out: list[CellScore] = []
+    with Gradebook(url) as gb:
+        for assignment in gb.assignments:
+            if assignments is not None and assignment.name not in assignments:
+                continue
+            for sub in assignment.submissions:
+                late = float(sub.total_seconds_late or 0)
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        out.append(CellScore(sub.student.id, assignment.name, nb.name, g.name, float(g.score),
+                                             float(g.max_score), g.auto_score, g.manual_score,
+                                             bool(g.needs_manual_grade), late))
+    return sorted(out, key=lambda c: (c.assignment, c.student, c.notebook, c.cell))
+
+
+def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """os.environ with this interpreter's bin folder first on PATH (nbgrader runs ``alembic`` from there)."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    if env.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.update(extra or {})
+    return env
+
+
+def nbgrader_ok(result: dict[str, Any], what: str) -> str:
+    """The log of a successful nbgrader step; a GradingError quoting nbgrader's reason otherwise."""
+    log = result.get("log", "") or ""
+    if result.get("success"):
+        return log
+    errors = [line[len("[ERROR] "):] for line in log.splitlines() if line.startswith("[ERROR]")]
+    tail = (result.get("error") or "").strip().splitlines()
+    reason = "; ".join(e for e in errors if "Please see" not in e)[:600] or (tail[-1] if tail else "no reason given")
+    raise GradingError(f"{what} failed: {reason}")
+
+
+@contextlib.contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = False) -> Any:
+    """An ``nbgrader.apps.NbGraderAPI`` for *root* and gradebook *url*, configured as ``nbgrader`` run there.
+
+    With *kernel* the grading kernel's launch settings (``course.grading.worker.kernel_config``) are applied.
+    """
+    os.environ["PATH"] = tool_env()["PATH"]  # nbgrader's Gradebook runs `alembic` when it creates a database
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}", f"--log-level={log_level}"]
+    with _cwd(Path(root)):
+        host = AutogradeApp()
+        host.initialize(argv)
+    if kernel:
+        from course.grading.worker import kernel_config
+
+        host.update_config(kernel_config())
+    api = NbGraderAPI(coursedir=host.coursedir, parent=host)
+    api.log_level = log_level
+    return api

@@ -1,0 +1,173 @@
+"""``course selfgrade``: a self-learner grades their own copy of an assignment against the real tests.
+
+The learner's notebook is only read. ``selfgrade`` builds a private scratch course (a new folder
+only the learner can read, in the system's temporary folder): it copies the course's
+``nbgrader_config.py`` and the assignment's source, runs nbgrader's ``generate_assignment``, puts
+a *copy* of the learner's notebook in ``submitted/``, runs nbgrader's ``autograde`` (with the same
+kernel launch as ``course grade``) and ``generate_feedback``, prints the score of every graded
+cell and opens the HTML feedback in the browser.
+
+Public API
+----------
+- ``SelfGrade``: the scratch folder, the feedback files and the scores.
+- ``match_assignment(root, notebook_path)``: which assignment and notebook a learner's file belongs to.
+- ``selfgrade(paths, assignment=None, root=None)``: grade; returns a ``SelfGrade``.
+- ``add_arguments_selfgrade(parser)`` / ``cmd_selfgrade(args)``: the ``course selfgrade`` command.
+
+>>> from course.grading.selfgrade import LEARNER
+>>> LEARNER
+'you'
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from course.grading.gradebook import CellScore, GradingError, cell_scores, course_root, source_assignments
+
+__all__ = ["LEARNER", "SelfGrade", "add_arguments_selfgrade", "cmd_selfgrade", "match_assignment", "selfgrade"]
+
+LEARNER = "you"
+
+
+@dataclass
+class SelfGrade:
+    """The result of grading a learner's own copy."""
+
+    assignment: str
+    scratch: Path
+    feedback: list[Path] = field(default_factory=list)
+    scores: list[CellScore] = field(default_factory=list)
+
+    @property
+    def auto_points(self) -> tuple[float, float]:
+        """(points earned, points possible) on the autograded cells."""
+        auto = [s for s in self.scores if not s.needs_manual_grade]
+        return sum(s.score for s in auto), sum(s.max_score for s in auto)
+
+
+@contextlib.contextmanager
+def _quiet(log: Path) -> Iterator[None]:
+    """Send this process's stderr (and that of the kernels it starts) to *log* for the duration."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "a", encoding="utf-8") as fh, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _read_notebook(path: Path) -> dict:
+    if not path.is_file():
+        raise GradingError(f"there is no notebook at {path}")
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise GradingError(f"{path} is not a text file, so it is not a notebook; your file was not changed") from None
+    except ValueError as err:
+        raise GradingError(f"{path} is not valid JSON ({err}), so nbgrader cannot read it; your file was not "
+                           f"changed. Open it in a text editor, or start again from a fresh copy") from None
+    if not isinstance(nb, dict) or "cells" not in nb:
+        raise GradingError(f"{path} is JSON but not a Jupyter notebook (it has no cells); your file was not changed")
+    return nb
+
+
+def _grade_ids(nb: dict) -> set[str]:
+    return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.get("cells", [])} - {None}
+
+
+def match_assignment(root: Path, notebook_path: Path, assignment: str | None = None) -> tuple[str, str]:
+    """(assignment, notebook name) of a learner's file: by file name, else by the grade ids of its cells."""
+    names = [assignment] if assignment else source_assignments(root)
+    if assignment and assignment not in source_assignments(root):
+        from course.errors import unknown
+
+        raise unknown("assignment", assignment, source_assignments(root))
+    books = [(a, p) for a in names for p in sorted((Path(root) / "source" / a).glob("*.ipynb"))]
+    for a, p in books:
+        if notebook_path.stem == p.stem:
+            return a, p.stem
+    mine = _grade_ids(_read_notebook(notebook_path))
+    best = max(books, key=lambda ap: len(mine & _grade_ids(_read_notebook(ap[1]))), default=None)
+    if best is None or not mine & _grade_ids(_read_notebook(best[1])):
+        raise GradingError(f"{notebook_path.name} does not look like any assignment of this course "
+                           f"({', '.join(names)}): pass --assignment NAME")
+    return best[0], best[1].stem
+
+
+def selfgrade(paths: list[Path], assignment: str | None = None, root: Path | None = None) -> SelfGrade:
+    """Grade the learner's notebook(s) in a private scratch course; the learner's files are only read."""
+    from course.grading.gradebook import db_url, nbgrader_ok, open_api
+
+    root = course_root(root)
+    files: list[Path] = []
+    for path in (Path(p).expanduser() for p in paths):
+        files.extend(sorted(path.glob("*.ipynb")) if path.is_dir() else [path])
+    if not files:
+        raise GradingError(f"no notebook to grade in {', '.join(str(p) for p in paths)}")
+    for path in files:
+        _read_notebook(path)
+    matched = [match_assignment(root, path, assignment) for path in files]
+    chosen = {a for a, _ in matched}
+    if len(chosen) > 1:
+        raise GradingError(f"these notebooks belong to different assignments ({', '.join(sorted(chosen))}); "
+                           f"grade one assignment at a time")
+    name = chosen.pop()
+    scratch = Path(tempfile.mkdtemp(prefix=f"course-selfgrade-{name}-"))  # mode 0700: private to the learner
+    shutil.copy(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
+    shutil.copytree(root / "source" / name, scratch / "source" / name)
+    url = db_url(scratch, f"sqlite:///{scratch / 'gradebook.db'}")
+    with _quiet(scratch / "nbgrader.log"):  # nbgrader's and the kernel's chatter go to the log, not the learner
+        api = open_api(scratch, url, kernel=True)
+        nbgrader_ok(api.generate_assignment(name, force=True, create=True), f"nbgrader generate_assignment {name}")
+        folder = scratch / "submitted" / LEARNER / name
+        folder.mkdir(parents=True)
+        for path, (_, notebook) in zip(files, matched):
+            shutil.copyfile(path, folder / f"{notebook}.ipynb")  # a copy: the learner's file is never written
+        nbgrader_ok(api.autograde(name, LEARNER, force=True, create=True), f"grading your copy of {name}")
+        nbgrader_ok(api.generate_feedback(name, LEARNER), f"nbgrader generate_feedback {name}")
+    result = SelfGrade(name, scratch, sorted((scratch / "feedback" / LEARNER / name).glob("*.html")),
+                       cell_scores(url, [name]))
+    return result
+
+
+def add_arguments_selfgrade(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="your notebook(s), or a folder holding them")
+    parser.add_argument("--assignment", help="which assignment it is (default: recognised from the notebook)")
+    parser.add_argument("--root", help="the course folder with the assignments (default: this course's)")
+    parser.add_argument("--no-open", action="store_true", help="print where the feedback is; do not open a browser")
+
+
+def cmd_selfgrade(args: argparse.Namespace) -> int:
+    """Grade your own copy of an assignment and open the feedback."""
+    result = selfgrade([Path(p) for p in args.notebooks], args.assignment, Path(args.root) if args.root else None)
+    print(f"graded your copy of {result.assignment} against the course's tests:")
+    for s in result.scores:
+        if s.needs_manual_grade:
+            print(f"  {s.cell:<22} graded by an instructor ({s.max_score:g} points): compare with the rubric")
+        else:
+            print(f"  {s.cell:<22} {s.score:g} of {s.max_score:g}")
+    earned, possible = result.auto_points
+    print(f"autograded total: {earned:g} of {possible:g} points")
+    for page in result.feedback:
+        print(f"feedback: {page}")
+    if result.feedback and not args.no_open:
+        import webbrowser
+
+        webbrowser.open(result.feedback[0].as_uri())
+    return 0
