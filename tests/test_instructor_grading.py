@@ -104,8 +104,8 @@ def test_simulated_answers_earn_what_they_should(klass: Class, graded: dict[str,
                         assert v[0] == want, f"{student} {cell}: a {kind} answer scored {v[0]} of {v[1]}"
     assert {"right", "wrong", "blank"} <= kinds
     assert set(klass.sim.students.values()) == {"strong", "middling", "weak", "blank"}
-    late = {s for a, s in klass.sim.late}
-    assert late and all(v[5] > 0 for k, v in ours.items() if k[1] in late)
+    late = {tuple(pair) for pair in klass.sim.late}  # (assignment, student) pairs
+    assert late and all(v[5] > 0 for k, v in ours.items() if (k[0], k[1]) in late)
 
 
 def test_broken_and_hostile_submissions_are_logged_and_the_class_is_graded(klass: Class, graded: dict) -> None:
@@ -268,7 +268,7 @@ def test_bad_input_gets_a_clear_error_and_grades_nothing(klass: Class, graded: d
     code, _, err = course(capsys, "report", "--root", str(empty))
     assert code == 2 and "no gradebook" in err
     assert course(capsys, "release", assignment, "--root", str(empty))[0] == 0
-    code, _, err = course(capsys, "grade", "--root", str(empty))
+    code, _, err = course(capsys, "grade", assignment, "--root", str(empty))
     assert code == 2 and f"no submissions for '{assignment}'" in err
     code, _, err = course(capsys, "feedback", "--root", str(empty))
     assert code == 2 and "run `course grade" in err
