@@ -162,10 +162,11 @@ def run_corpus(assignment: str, tmp: Path, scopes: tuple[str, ...], sandboxed: b
                            root, env, timeout=900)
         run.seconds = time.monotonic() - started
         run.returncode, run.log = done.returncode, done.stdout + done.stderr
+        (tmp / "autograde.log").write_text(run.log, encoding="utf-8")  # for a post-mortem
         graded.autograde_log = run.log
         run.after = fingerprint(root)
         run.canary_after = fingerprint(tmp, skip=("course", ".jupyter-runtime", ".jupyter-config", ".jupyter-data",
-                                                  ".ipython"))
+                                                  ".ipython", "autograde.log"))
     finally:
         listener.close()
     run.connections = list(listener.connections)

@@ -133,7 +133,8 @@ class GuardedExporter(NotebookExporter):
                 # nbgrader's default layout is submitted/<student>/<assignment>/
                 who = f"student {os.path.basename(os.path.dirname(folder))!r}, notebook '{os.path.basename(folder)}/*'"
                 for path, dirs, files in os.walk(folder):
-                    for name in dirs + files:
+                    dirs.sort()
+                    for name in sorted(dirs + files):
                         full = os.path.join(path, name)
                         if os.path.islink(full):
                             rel = os.path.relpath(full, folder)

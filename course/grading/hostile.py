@@ -356,19 +356,22 @@ def _targets(ctx: Context) -> dict[str, str]:
 
 
 def _reader(ctx: Context) -> Submission:
-    lines = ["import os", f"_targets = {_targets(ctx)!r}", "for _what, _path in _targets.items():",
+    lines = ["import os", "_errors = []", f"_targets = {_targets(ctx)!r}", "for _what, _path in _targets.items():",
              "    try:",
              "        with open(_path, 'rb') as _f:",
              "            print('LEAKED', _what, _f.read(400))",
              "    except OSError as _err:",
              "        print('blocked', _what, type(_err).__name__)",
-             f"print('listing', sorted(os.listdir({str(ctx.course_root)!r})) if os.path.isdir({str(ctx.course_root)!r}) else 'absent')"]
+             "        _errors.append(_err)",
+             f"print('listing', sorted(os.listdir({str(ctx.course_root)!r})) if os.path.isdir({str(ctx.course_root)!r}) else 'absent')",
+             "if _errors:",
+             "    raise _errors[0]"]
     return _one(ctx, _stub(ctx, "\n".join(lines)))
 
 
 def _writer(ctx: Context) -> Submission:
     targets = _targets(ctx)
-    lines = ["import os, shutil", f"_targets = {targets!r}", "for _what, _path in _targets.items():",
+    lines = ["import os, shutil", "_errors = []", f"_targets = {targets!r}", "for _what, _path in _targets.items():",
              "    for _attack in ('write', 'delete'):",
              "        try:",
              "            if _attack == 'write':",
@@ -379,6 +382,7 @@ def _writer(ctx: Context) -> Submission:
              "            print('DAMAGED', _what, _attack)",
              "        except OSError as _err:",
              "            print('blocked', _what, _attack, type(_err).__name__)",
+             "            _errors.append(_err)",
              f"for _path in [{str(ctx.course_root / 'PWNED')!r}, '/tmp/course-hostile-PWNED']:",
              "    try:",
              "        open(_path, 'w').write('x')",
@@ -387,18 +391,23 @@ def _writer(ctx: Context) -> Submission:
              "try:",
              f"    shutil.rmtree({str(ctx.course_root / 'source')!r})",
              "except OSError as _err:",
-             "    print('blocked rmtree', type(_err).__name__)"]
+             "    print('blocked rmtree', type(_err).__name__)",
+             "if _errors:",
+             "    raise _errors[0]"]
     return _one(ctx, _stub(ctx, "\n".join(lines)))
 
 
 def _network(ctx: Context) -> Submission:
-    lines = ["import socket", "for _host, _port in [('127.0.0.1', %d), ('1.1.1.1', 80)]:" % ctx.port,
+    lines = ["import socket", "_errors = []", "for _host, _port in [('127.0.0.1', %d), ('1.1.1.1', 80)]:" % ctx.port,
              "    try:",
              "        _s = socket.create_connection((_host, _port), timeout=3)",
              "        _s.sendall(b'LEAK from a student')",
              "        print('CONNECTED', _host)",
              "    except OSError as _err:",
-             "        print('blocked', _host, type(_err).__name__)"]
+             "        print('blocked', _host, type(_err).__name__)",
+             "        _errors.append(_err)",
+             "if _errors:",
+             "    raise _errors[0]"]
     return _one(ctx, _stub(ctx, "\n".join(lines)))
 
 
@@ -408,7 +417,13 @@ def _who(pattern: str) -> str:
     return r"student '{student}', notebook '[^']+'[^\n]*" + pattern
 
 
-_SUMMARY = _who(r"autograded points")
+_SUMMARY = _who(r"\d+/\d+ autograded points")
+_WRONG_TYPE = _who(r"autograded points[^\n]*?should be [a-z ]+")
+
+
+def _errors(pattern: str) -> str:
+    """The summary line, showing an error of the student's own cells."""
+    return _who(r"autograded points[^\n]*errors in the student's cells: [^\n]*?" + pattern)
 
 CASES: list[Case] = [
     # structure
@@ -430,13 +445,13 @@ CASES: list[Case] = [
          "full marks; answers found after the restored tests", "once", _stripped(True), _full, _who("was missing")),
     # objects that game comparisons
     Case("always-equal", "answers with objects that equal everything and claim to be floats", "0 on every test",
-         "every", _gaming(ALWAYS_EQUAL), _zero, _SUMMARY),
+         "every", _gaming(ALWAYS_EQUAL), _zero, _WRONG_TYPE),
     Case("always-close", "answers with objects whose every difference is 0", "0 on every test",
-         "every", _gaming(ALWAYS_CLOSE), _zero, _SUMMARY),
+         "every", _gaming(ALWAYS_CLOSE), _zero, _WRONG_TYPE),
     Case("lying-subclass", "wraps the right values in float/int/str subclasses that lie", "0 on every test",
-         "every", lambda ctx: _one(ctx, _filled(ctx, nbs.lying_answers(ctx.source), LYING)), _zero, _SUMMARY),
+         "every", lambda ctx: _one(ctx, _filled(ctx, nbs.lying_answers(ctx.source), LYING)), _zero, _WRONG_TYPE),
     # tampering with the machinery
-    Case("patched-builtins", "patches builtins (isinstance, type, len, abs) (no answers)", "0 on every test",
+    Case("patched-builtins", "patches builtins isinstance, abs and len (no answers)", "0 on every test",
          "once", _patched("import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0\n"
                           "builtins.len = lambda x: 2"), _zero, _who("tampering with grading")),
     Case("patched-math", "patches math.isclose and math.isfinite (no answers)", "0 on every test",
@@ -477,11 +492,11 @@ CASES: list[Case] = [
          "0 on every test", "depth",
          lambda ctx: _one(ctx, _filled(ctx, nbs.gaming_answers(ctx.source), ALWAYS_EQUAL + (
              "import course.testkit as _t\n_t._same = lambda a, b: True\n_t._type = lambda x: float\n"
-             "_t._isfinite = lambda x: True\n_t.AnswerError = type(None)"))), _zero, _SUMMARY),
+             "_t._isfinite = lambda x: True\n_t.AnswerError = type(None)"))), _zero, _WRONG_TYPE),
     Case("depth-patched-math", "patches math and builtins, answers with always-close objects", "0 on every test",
          "depth", lambda ctx: _one(ctx, _filled(ctx, nbs.gaming_answers(ctx.source), ALWAYS_CLOSE + (
              "import math, builtins\nmath.isclose = lambda *a, **k: True\nmath.isfinite = lambda x: True\n"
-             "builtins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0"))), _zero, _SUMMARY),
+             "builtins.abs = lambda x: 0\nbuiltins.round = lambda x, n=0: x"))), _zero, _WRONG_TYPE),
     Case("depth-skip-tests", "turns every later cell into `pass` with an input transformer (no answers)",
          "0 on every test", "depth",
          _patched("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"), _zero,
@@ -490,7 +505,7 @@ CASES: list[Case] = [
          _patched("_ip = get_ipython()\n_ip.showtraceback = lambda *a, **k: None\n"
                   "_ip._showtraceback = lambda *a, **k: None"), _zero, _SUMMARY),
     Case("depth-displayhook-result", "shows a fake test result through sys.displayhook, then fails",
-         "0 on every test", "depth", _displayhook, _zero, _SUMMARY),
+         "0 on every test", "depth", _displayhook, _zero, _who("the test scores 0")),
     # runaway code
     Case("infinite-loop", "loops forever in the first answer", "0 for that exercise; the rest graded (timeout)",
          "once", _with_answer("first", "while True:\n    pass"), _zero_for("first"), _who("was interrupted")),
@@ -501,15 +516,15 @@ CASES: list[Case] = [
     Case("deep-recursion", "recurses without end after raising the recursion limit (last answer)",
          "0 for that exercise; earlier ones graded", "once",
          _with_answer("last", "import sys\nsys.setrecursionlimit(10**7)\ndef _down(n):\n    return _down(n + 1) + 1\n"
-                              "_down(0)"), _zero_for("last"), _SUMMARY),
+                              "_down(0)"), _zero_for("last"), _who("ran past")),
     Case("memory-bomb", "allocates memory until it runs out (last answer)", "0 for that exercise; earlier ones graded",
          "once", _with_answer("last", "_hog = []\nwhile True:\n    _hog.append(b'x' * (64 * 1024 * 1024))"),
-         _zero_for("last"), _SUMMARY, sandbox_only=True),
+         _zero_for("last"), _errors("MemoryError"), sandbox_only=True),
     Case("fork-bomb", "forks without end (last answer)", "0 for that exercise; earlier ones graded", "once",
          _with_answer("last", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"),
-         _zero_for("last"), _who("ignored the interrupt|was interrupted"), sandbox_only=True),
+         _zero_for("last"), _who("ran past"), sandbox_only=True),
     Case("sys-exit", "calls sys.exit() in the first answer", "0 for that exercise; the rest graded", "once",
-         _with_answer("first", "import sys\nsys.exit(0)"), _zero_for("first"), _SUMMARY),
+         _with_answer("first", "import sys\nsys.exit(0)"), _zero_for("first"), _errors("SystemExit")),
     Case("os-exit", "calls os._exit() in the last answer", "0 for that exercise; earlier ones graded", "once",
          _with_answer("last", "import os\nos._exit(0)"), _zero_for("last"), _who("kernel died")),
     Case("hard-crash", "kills its own kernel with SIGSEGV in the last answer",
@@ -533,14 +548,15 @@ CASES: list[Case] = [
     Case("symlink-notebook", "submits a symlink to the instructor's notebook (with the solutions)",
          "0 on every test; the link is not followed", "once", _symlinked_notebook, _zero, _who("is a symlink")),
     Case("symlink-planted", "plants symlinks to the answer key, the gradebook, a folder and nowhere (right answers)",
-         "full marks; no link is followed or copied", "once", _planted_symlinks, _full, _who("symlink")),
+         "full marks; no link is followed or copied", "once", _planted_symlinks, _full,
+         _who(r"the symlink '[^']+' -> '[^']+' in the submission was not followed")),
     # escaping the sandbox
     Case("read-secrets", "reads the answer key, the gradebook, the config and another student's work (no answers)",
-         "0 on every test; every read fails", "once", _reader, _zero, _SUMMARY, sandbox_only=True),
+         "0 on every test; every read fails", "once", _reader, _zero, _errors("FileNotFoundError"), sandbox_only=True),
     Case("write-outside", "overwrites and deletes the gradebook, the answer key and other students' work",
-         "0 on every test; every file intact", "once", _writer, _zero, _SUMMARY, sandbox_only=True),
+         "0 on every test; every file intact", "once", _writer, _zero, _errors("Error"), sandbox_only=True),
     Case("network", "opens TCP connections to the grader's machine and the internet", "0 on every test; no connection",
-         "once", _network, _zero, _SUMMARY, sandbox_only=True),
+         "once", _network, _zero, _errors("(Network is unreachable|Connection refused)"), sandbox_only=True),
 ]
 
 

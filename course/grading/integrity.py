@@ -321,7 +321,8 @@ class _Visitor(ast.NodeVisitor):
                 and self._rooted(func.value, through_calls=False) \
                 and (not _chain_passes_call(func.value) or isinstance(func.value, ast.Attribute)):
             root = _root(func.value)
-            if root is not None and (root.id in self.scope.course or root.id in self.scope.modules):
+            module_function = isinstance(func.value, ast.Name) and func.value.id in self.scope.modules  # os.remove
+            if root is not None and not module_function and (root.id in self.scope.course or root.id in self.scope.modules):
                 self.flag(node, "patching", f"changes {ast.unparse(func.value)} in place (.{func.attr})")
         self.generic_visit(node)
 
@@ -357,8 +358,13 @@ class _Visitor(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
     def _targets(self, node: ast.AST, targets: list[ast.AST], verb: str) -> None:
+        def assigned(target: ast.AST) -> list[ast.AST]:  # the nodes bound, through tuples and starred names
+            if isinstance(target, (ast.Tuple, ast.List)):
+                return [n for elt in target.elts for n in assigned(elt)]
+            return assigned(target.value) if isinstance(target, ast.Starred) else [target]
+
         for target in targets:
-            for sub in ast.walk(target):
+            for sub in assigned(target):
                 if isinstance(sub, ast.Attribute) and sub.attr.startswith("__") and sub.attr.endswith("__"):
                     self.flag(node, "introspection", f"{verb} the attribute {sub.attr}")
                 elif isinstance(sub, ast.Attribute) and self._rooted(sub.value):
@@ -368,9 +374,6 @@ class _Visitor(ast.NodeVisitor):
                     self.flag(node, "patching", f"{verb} {ast.unparse(sub)}")
                 elif isinstance(sub, ast.Name) and sub.id == "_check":
                     self.flag(node, "patching", f"{verb} the checker _check")
-                else:
-                    continue
-                break
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self._targets(node, node.targets, "assigns to")

@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import sys
@@ -102,15 +103,39 @@ def _tool(name: str) -> str | None:
     return os.path.realpath(found) if found else None
 
 
+def _mapped(path: str) -> list[tuple[int, int]]:
+    """The (first, last) id ranges usable in this user namespace, from /proc/self/uid_map or gid_map."""
+    try:
+        rows = [line.split() for line in Path(path).read_text().splitlines()]
+        return [(int(r[0]), int(r[0]) + int(r[2]) - 1) for r in rows if len(r) == 3]
+    except (OSError, ValueError):
+        return []
+
+
 def _sandbox_user() -> tuple[int, int] | None:
-    """(uid, gid) to drop to when grading as root: the user 'nobody'. None when not root."""
+    """(uid, gid) for one sandbox when grading as root; None when not root (a user namespace is used).
+
+    Each sandbox gets its own unused high uid, so that the per-user process limit of one sandbox
+    (a fork bomb) cannot starve another. COURSE_SANDBOX_USER=<name> uses that account instead.
+    """
     if os.geteuid() != 0:
         return None
-    try:
-        entry = pwd.getpwnam(os.environ.get("COURSE_SANDBOX_USER", "nobody"))
-        return entry.pw_uid, entry.pw_gid
-    except KeyError:
-        return 65534, 65534
+    named = os.environ.get("COURSE_SANDBOX_USER")
+    if named:
+        try:
+            entry = pwd.getpwnam(named)
+            return entry.pw_uid, entry.pw_gid
+        except KeyError:
+            raise SandboxError(f"COURSE_SANDBOX_USER names the unknown user {named!r}") from None
+    low, high = 200_000, 2**31 - 2
+    uids = [(max(a, low), min(b, high)) for a, b in _mapped("/proc/self/uid_map") if b >= low and a <= high]
+    gids = [(max(a, low), min(b, high)) for a, b in _mapped("/proc/self/gid_map") if b >= low and a <= high]
+    if not uids or not gids:
+        return 65534, 65534  # nobody: still unprivileged, but sandboxes share one process limit
+    first, last = max(uids, key=lambda r: r[1] - r[0])
+    uid = first + secrets.randbelow(last - first + 1)
+    gfirst, glast = max(gids, key=lambda r: r[1] - r[0])
+    return uid, gfirst + (uid - first) % (glast - gfirst + 1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,8 +219,7 @@ def status() -> str:
     works, why = _probe_cached()
     if not works:
         return NOT_ISOLATED.format(why=why)
-    user = _sandbox_user()
-    who = f"uid {user[0]}" if user else "this user, in a user namespace"
+    who = ("an unprivileged uid of its own" if os.geteuid() == 0 else "this user, in a user namespace")
     return (f"sandboxed: bubblewrap ({_tool('bwrap')}), no network, private copy of the submission, "
             f"read-only Python and course package, runs as {who}, limits {Limits()}")
 
@@ -208,6 +232,7 @@ class _Box:
     def __init__(self, root: Path, cwd: str, submission_files: list[tuple[Path, str]], limits: Limits,
                  forbidden: tuple[str, ...] = ()) -> None:
         self.root, self.cwd, self.limits = root, cwd, limits
+        self.user = _sandbox_user()
         self.stage = root / "stage"
         self.ipc = root / "ipc"
         self.stage.mkdir(mode=0o755)
@@ -217,7 +242,7 @@ class _Box:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target, follow_symlinks=False)
             os.chmod(target, 0o644)
-        user = _sandbox_user()
+        user = self.user
         if user:
             os.chmod(root, 0o755)
             os.chown(self.ipc, *user)
@@ -230,7 +255,7 @@ class _Box:
 
     def command(self, kernel_argv: list[str]) -> list[str]:
         """bwrap [options] -- [setpriv ...] sh -c 'copy; exec' prlimit [limits] -- kernel_argv."""
-        user = _sandbox_user()
+        user = self.user
         mib = 1024 * 1024
         args = [_tool("bwrap") or "bwrap", "--die-with-parent",
                 "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
@@ -271,7 +296,7 @@ class _Box:
 
     def _env(self) -> dict[str, str]:
         env = {"PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
-               "HOME": "/tmp/home", "TMPDIR": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
+               "HOME": "/tmp/home", "USER": "student", "LOGNAME": "student", "TMPDIR": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "COURSE_SANDBOXED": "1",
                "JPY_PARENT_PID": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1",
                "LANG": os.environ.get("LANG", "C.UTF-8")}
@@ -348,7 +373,7 @@ class SandboxKernelManager(_kernel_manager_base()):  # type: ignore[misc]
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         argv = super().format_kernel_cmd(extra_arguments)
         assert self._box is not None, "the sandbox is set up in pre_start_kernel"
-        user = _sandbox_user()
+        user = self._box.user
         if user and os.path.exists(self.connection_file):  # written (0600) just before this call
             os.chown(self.connection_file, *user)
         return self._box.command(argv)
