@@ -17,10 +17,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+import pytest
 
 from course.grading import hostile
 from course.grading import notebooks as nbs
+from course.grading.sandbox import available, status
 
 from harness import ASSIGNMENTS, GradedAssignment, nbgrader_env, run_nbgrader
 
@@ -42,6 +44,15 @@ def prepare(assignment: str, tmp: Path) -> GradedAssignment:
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.stdout}\n{done.stderr}")
     return graded
+
+
+def require_sandbox() -> None:
+    """Skip a test that needs the bubblewrap sandbox when it is missing (fail under CI=true)."""
+    if not available():
+        message = f"the sandbox is not available here: {status()}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 class Listener:

@@ -24,10 +24,10 @@ import pytest
 
 from course.grading import hostile
 from course.grading import notebooks as nbs
-from course.grading.sandbox import available, status
+from course.grading.sandbox import available
 
 from harness import ASSIGNMENTS, ROOT, assignment_ids
-from hostile_run import IOPUB, TIMEOUT, CorpusRun, outcome_words, run_corpus
+from hostile_run import IOPUB, TIMEOUT, CorpusRun, outcome_words, require_sandbox, run_corpus
 
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
 
@@ -37,12 +37,6 @@ FIRST = assignment_ids()[0]
 SANDBOXED = available()
 
 
-def _require_sandbox() -> None:
-    if not SANDBOXED:
-        message = f"the sandbox is not available here: {status()}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +62,7 @@ def _log_match(run: CorpusRun, case: hostile.Case) -> re.Match | None:
 @pytest.mark.parametrize("case", hostile.CASES, ids=[c.id for c in hostile.CASES])
 def test_each_case_scores_what_it_deserves(runs: dict[str, CorpusRun], case: hostile.Case) -> None:
     if case.sandbox_only:
-        _require_sandbox()
+        require_sandbox()
     graded = _runs_of(runs, case)
     assert graded, f"case {case.id} was not graded"
     for run in graded:
@@ -103,7 +97,7 @@ def test_gradebook_answer_key_and_other_students_are_intact(runs: dict[str, Corp
 
 
 def test_nothing_secret_leaks_and_no_connection_is_made(runs: dict[str, CorpusRun]) -> None:
-    _require_sandbox()
+    require_sandbox()
     run = runs[FIRST]
     for student in ("read-secrets", "write-outside", "network", "symlink-planted"):
         printed = run.outputs(student)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,17 +26,11 @@ from course.grading import notebooks as nbs
 from course.grading.guard import call_sites
 
 from harness import ASSIGNMENTS, ROOT, assignment_ids, run_nbgrader, submissions, wrong_answers
-from hostile_run import prepare
+from hostile_run import prepare, require_sandbox
 
 SANDBOXED = sandbox.available()
 
 
-def _require_sandbox() -> None:
-    if not SANDBOXED:
-        message = f"the sandbox is not available here: {sandbox.status()}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 # -- the command -------------------------------------------------------------------------------------
@@ -131,7 +124,7 @@ print(json.dumps(report))
 
 
 def test_a_sandboxed_kernel_sees_only_its_own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _require_sandbox()
+    require_sandbox()
     from nbclient import NotebookClient
 
     course_root = tmp_path / "course"
@@ -252,7 +245,7 @@ def _grade(assignment: str, tmp: Path, safe: bool) -> dict:
 @pytest.mark.parametrize("assignment", assignment_ids())
 def test_honest_submissions_score_the_same_with_and_without_the_sandbox(assignment: str,
                                                                          tmp_path_factory: pytest.TempPathFactory) -> None:
-    _require_sandbox()
+    require_sandbox()
     with ThreadPoolExecutor(max_workers=2) as pool:
         stock = pool.submit(_grade, assignment, tmp_path_factory.mktemp(f"stock-{assignment}"), False)
         safe = pool.submit(_grade, assignment, tmp_path_factory.mktemp(f"safe-{assignment}"), True)

@@ -237,7 +237,13 @@ class _Box:
         self.ipc = root / "ipc"
         self.stage.mkdir(mode=0o755)
         self.ipc.mkdir(mode=0o700)
+        budget = limits.tmp_mb * 1024 * 1024 // 2
         for source, relative in submission_files:
+            size = os.path.getsize(source)
+            if size > limits.file_mb * 1024 * 1024 or size > budget:
+                _LOG.warning("the sandbox leaves out %s (%d bytes): larger than its file or folder limit", relative, size)
+                continue
+            budget -= size
             target = self.stage / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target, follow_symlinks=False)
@@ -288,8 +294,8 @@ class _Box:
                      _tool("setpriv") or "setpriv", f"--reuid={user[0]}", f"--regid={user[1]}", "--clear-groups",
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
         # Copy the staged submission into the (size-limited) working folder, then start the kernel.
-        script = (f"cp -R {_STAGE}/. . && mkdir -p /tmp/home /tmp/.matplotlib && "
-                  f"{{ cp {_MPL_CACHE}/fontlist-*.json /tmp/.matplotlib/ 2>/dev/null; true; }} && exec \"$@\"")
+        script = (f"cp -R {_STAGE}/. . ; mkdir -p /tmp/home /tmp/.matplotlib ; "
+                  f"cp {_MPL_CACHE}/fontlist-*.json /tmp/.matplotlib/ 2>/dev/null ; exec \"$@\"")
         args += ["--", "/bin/sh", "-c", script, "course-sandbox",
                  _tool("prlimit") or "prlimit", *self.limits.prlimit_args(), "--", *kernel_argv]
         return args
