@@ -22,6 +22,16 @@ Public API
   and ``selfgrade`` merge ``nbgrader_config()`` into theirs, so the same sandbox applies whoever
   runs nbgrader. The mode defaults to the ``COURSE_SANDBOX`` environment variable, else ``"auto"``.
 
+For tools that drive nbgrader from Python (``course grade``, ``selfgrade``)::
+
+    from course.grading import sandbox
+    print(sandbox.status())                  # "sandboxed: ..." or "NOT ISOLATED: ... (why)"
+    config = sandbox.nbgrader_config()       # merge into the nbgrader app's traitlets config
+    # or refuse to grade unprotected:        sandbox.nbgrader_config("required")
+
+Running ``nbgrader autograde`` in ``assignments/`` needs nothing more: its config file applies the
+same. Sandboxes are independent, so several grading processes may run side by side.
+
 >>> Limits().memory_mb >= 512
 True
 """
