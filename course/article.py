@@ -81,6 +81,9 @@ class Span:
     text: str
 
     def __post_init__(self) -> None:
+        check_type(self.start, int, "start")
+        check_type(self.end, int, "end")
+        check_type(self.text, str, "text")
         if not (0 <= self.start <= self.end):
             raise CourseValueError(f"a span needs 0 <= start <= end; got start={self.start}, end={self.end}")
         if len(self.text) != self.end - self.start:
@@ -315,7 +318,8 @@ class Article:
         check_type(end, int, "end")
         if not (0 <= start <= end <= len(self.text)):
             raise CourseValueError(
-                f"span [{start}, {end}) is outside the article (valid offsets: 0 to {len(self.text)})")
+                f"start and end must be offsets with 0 <= start <= end <= {len(self.text)} (the article's length); "
+                f"got start={start}, end={end}")
         return Span(start, end, self.text[start:end])
 
     def _blocks(self) -> Iterator[tuple[int, int]]:
@@ -491,7 +495,8 @@ def _loose_with_index(text: str) -> tuple[str, list[int]]:
 def _load(path: str) -> Article:
     file = Path(path)
     if not file.is_file():
-        raise CourseValueError(f"cannot find the article at {file}; is the repository's seeds/ folder there?")
+        raise CourseValueError(f"path {str(file)!r} is not a file: cannot find the article there; "
+                               "is the repository's seeds/ folder there?")
     return Article(file.read_text(encoding="utf-8"), source=file.name)
 
 

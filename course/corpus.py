@@ -34,7 +34,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from course.article import Article, Span, load_article
-from course.errors import AnnotationError, CourseError, check_type, unknown
+from course.errors import AnnotationError, CourseError, CourseValueError, check_type, unknown
 
 __all__ = ["DATA_DIR", "Corpus", "load_corpus", "resolve_anchor", "validate", "word_occurrences"]
 
@@ -48,6 +48,10 @@ def resolve_anchor(article: Article, anchor: Mapping[str, Any]) -> Span:
 
     Raises a CourseError that says what is wrong (missing, repeated without occurrence, ...).
     """
+    check_type(article, Article, "article")
+    check_type(anchor, Mapping, "anchor")
+    if "quote" not in anchor:
+        raise AnnotationError(f"anchor must have a 'quote'; got the keys {sorted(anchor)}")
     quote = anchor["quote"]
     occurrence = anchor.get("occurrence")
     context = anchor.get("context")
@@ -76,6 +80,10 @@ def resolve_anchor(article: Article, anchor: Mapping[str, Any]) -> Span:
 
 def word_occurrences(article: Article, words: list[str]) -> list[tuple[str, Span]]:
     """Every whole-word occurrence of any of *words*, longest match first, without overlaps."""
+    check_type(article, Article, "article")
+    check_type(words, (list, tuple, set, frozenset), "words")
+    for word in words:
+        check_type(word, str, "each of words")
     found: list[tuple[str, Span]] = []
     taken: list[Span] = []
     for word in sorted(set(words), key=len, reverse=True):
@@ -111,6 +119,9 @@ class Corpus:
     """The validated annotations, by kind. Records are read-only mappings; anchors carry ``span``."""
 
     def __init__(self, article: Article, files: dict[str, dict[str, Any]], record_keys: dict[str, str]) -> None:
+        check_type(article, Article, "article")
+        check_type(files, dict, "files")
+        check_type(record_keys, dict, "record_keys")
         self.article = article
         self._record_keys = record_keys
         self._meta = {kind: _freeze({k: v for k, v in data.items() if k != record_keys[kind]})
@@ -213,6 +224,12 @@ def validate(data_dir: str | Path | None = None, article: Article | None = None)
 
     Raises AnnotationError listing every problem found, each naming the file and the annotation.
     """
+    if data_dir is not None:
+        check_type(data_dir, (str, Path), "data_dir")
+        if not str(data_dir).strip() or not Path(data_dir).is_dir():
+            raise CourseValueError(f"data_dir must be a folder of annotation files; got {str(data_dir)!r}")
+    if article is not None:
+        check_type(article, Article, "article")
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     article = article or load_article()
     files, keys, problems = _read(data_dir)
@@ -270,6 +287,10 @@ def _load(data_dir: str) -> Corpus:
 
 def load_corpus(data_dir: str | Path | None = None) -> Corpus:
     """The validated teaching corpus (cached)."""
+    if data_dir is not None:
+        check_type(data_dir, (str, Path), "data_dir")
+        if not str(data_dir).strip() or not Path(data_dir).is_dir():
+            raise CourseValueError(f"data_dir must be a folder of annotation files; got {str(data_dir)!r}")
     return _load(str(Path(data_dir) if data_dir is not None else DATA_DIR))
 
 

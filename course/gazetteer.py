@@ -48,6 +48,7 @@ TAUGHT_SPELLINGS = (
 
 def fold(name: str) -> str:
     """Fold a name for matching: no accents, no apostrophes or hyphens, lower case."""
+    check_type(name, str, "name")
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     for mark in "'’‘`ʼ-":
@@ -143,6 +144,11 @@ class Gazetteer:
     """Look-ups over the GeoNames extract."""
 
     def __init__(self, data: dict[str, Any]) -> None:
+        check_type(data, dict, "data")
+        missing = [key for key in ("provenance", "cities") if key not in data]
+        if missing:
+            raise CourseValueError(f"data must be a GeoNames extract with {' and '.join(missing)}; "
+                                   f"got the keys {sorted(map(str, data))}")
         self.provenance = data["provenance"]
         self.places = {r["geonameid"]: GeoPlace(
             r["geonameid"], r["name"], r["latitude"], r["longitude"], r["country"], r["admin1"],

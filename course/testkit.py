@@ -6,17 +6,25 @@ An assignment's locked setup cell runs before any student code::
     _check = Checker("01")
 
 and its test cells call ``_check``. The checker keeps its own references to ``type``, ``abs``,
-``math.isfinite``, ``warnings`` and friends, taken when this module is imported, so a student who
-later patches ``builtins``, ``math`` or ``course`` does not change what the tests see. Types are
-compared exactly (``type(x) is float``), so objects that claim to equal everything and subclasses
-of ``float`` or ``str`` that lie earn nothing. Student functions are called with warnings silenced,
-so a harmless warning never costs points (nbgrader scores any stderr output as a failure).
+``math.isfinite``, ``warnings`` and friends, taken when this module is imported, and holds every
+helper in a closure, so a student who later patches ``builtins``, ``math``, ``course`` or this
+module's globals does not change what the tests see. Types are compared exactly
+(``type(x) is float``), so objects that claim to equal everything and subclasses of ``float`` or
+``str`` that lie earn nothing. Student functions are called with warnings silenced, so a harmless
+warning never costs points (nbgrader scores any stderr output as a failure).
+
+When the course's grader runs the notebook (``course.grading.guard``), it also *seals* each test
+cell: it hands this module a secret key before any student code runs, and after each test cell it
+asks for a record, signed with that key, of which lines of the test cell ran a check that passed.
+The grader verifies the record outside the kernel, so a test cell that was skipped, rewritten or
+run with a fake ``_check`` earns nothing. Outside grading (lessons, Validate) sealing is inert.
 
 Messages say what is wrong and never what the answer is. Expected values live in the instructor's
 hidden tests, never in this package.
 
-Public API: ``Checker`` with ``kind``, ``length``, ``equal``, ``close``, ``between``, ``one_of``,
-``call``, ``function``, ``partial``; ``AnswerError``.
+Public API: ``Checker`` with ``kind``, ``length``, ``items``, ``equal``, ``close``, ``between``,
+``one_of``, ``call``, ``function``, ``partial``; ``AnswerError``; ``seal_digest`` (the grader's
+half of the seal).
 
 >>> Checker("00").kind(3, int, "answer_00_1")
 3
@@ -25,174 +33,309 @@ Public API: ``Checker`` with ``kind``, ``length``, ``equal``, ``close``, ``betwe
 from __future__ import annotations
 
 import builtins as _builtins
+import hashlib as _hashlib
+import hmac as _hmac
+import json as _json
 import math as _math
+import sys as _sys
 import warnings as _warnings
 from typing import Any, Callable
 
-__all__ = ["AnswerError", "Checker"]
-
-# Trusted references, taken at import time (before any student code runs).
-_type = _builtins.type
-_isinstance = _builtins.isinstance
-_len = _builtins.len
-_abs = _builtins.abs
-_repr = _builtins.repr
-_callable = _builtins.callable
-_range = _builtins.range
-_zip = _builtins.zip
-_isfinite = _math.isfinite
-_catch_warnings = _warnings.catch_warnings
-_simplefilter = _warnings.simplefilter
-_Exception = _builtins.BaseException
-_KeyboardInterrupt = _builtins.KeyboardInterrupt
-_float, _int, _str, _bool, _list, _tuple, _dict, _NoneType = float, int, str, bool, list, tuple, dict, type(None)
-_PLAIN = (_float, _int, _str, _bool, _list, _tuple, _dict, _NoneType)
-_TYPE_WORDS = {
-    float: "a float (a number with a decimal point, such as 12.5)",
-    int: "an int (a whole number, such as 12)",
-    str: "a str (text in quotes)",
-    bool: "a bool (True or False)",
-    list: "a list",
-    tuple: "a tuple",
-    dict: "a dict",
-}
+__all__ = ["AnswerError", "Checker", "seal_digest"]
 
 
 class AnswerError(AssertionError):
     """A test failed; the message tells the student what to fix, not what the answer is."""
 
 
-def _type_name(value: Any) -> str:
-    t = _type(value)
-    name = t.__name__ if _type(t.__name__) is _str else "an unknown type"
-    for plain in _PLAIN:
-        if t is not plain and _isinstance(value, plain) and plain is not _NoneType:
-            return f"{name}, a subclass of {plain.__name__}; return a plain {plain.__name__}"
-    return name
+def seal_digest(key: bytes, nonce: str, record: dict) -> str:
+    """The signature of a test cell's seal *record* for *nonce*: HMAC-SHA256 under the run's *key*."""
+    from course.errors import check_type
+
+    check_type(key, bytes, "key")
+    check_type(nonce, str, "nonce")
+    check_type(record, dict, "record")
+    body = nonce + "\n" + _json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return _hmac.new(key, body.encode("utf-8"), _hashlib.sha256).hexdigest()
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Structural equality that only trusts plain built-in types (never a custom __eq__)."""
-    ta = _type(a)
-    if ta is not _type(b) or ta not in _PLAIN:
-        return False
-    if ta is _float:
-        return a == b or (a != a and b != b)
-    if ta in (_int, _str, _bool, _NoneType):
-        return a == b
-    if ta in (_list, _tuple):
-        return _len(a) == _len(b) and all(_same(x, y) for x, y in _zip(a, b))
-    if ta is _dict:
-        if _len(a) != _len(b):
+def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[..., str], Callable[..., str]]:
+    """Make the Checker class and the seal functions; every helper they use is a closure variable."""
+    # Trusted references, taken at import time (before any student code runs).
+    _type = _builtins.type
+    _isinstance = _builtins.isinstance
+    _len = _builtins.len
+    _abs = _builtins.abs
+    _repr = _builtins.repr
+    _callable = _builtins.callable
+    _range = _builtins.range
+    _zip = _builtins.zip
+    _all = _builtins.all
+    _any = _builtins.any
+    _round = _builtins.round
+    _max, _min = _builtins.max, _builtins.min
+    _sorted = _builtins.sorted
+    _isfinite = _math.isfinite
+    _catch_warnings = _warnings.catch_warnings
+    _simplefilter = _warnings.simplefilter
+    _getframe = _sys._getframe
+    _Exception = _builtins.BaseException
+    _KeyboardInterrupt = _builtins.KeyboardInterrupt
+    _NotImplementedError = _builtins.NotImplementedError
+    _digest = seal_digest
+    _hmac_compare = _hmac.compare_digest
+    _fromhex = _builtins.bytes.fromhex
+    _setitem = _builtins.dict.__setitem__
+    _float, _int, _str, _bool, _list, _tuple, _dict, _NoneType = float, int, str, bool, list, tuple, dict, type(None)
+    _PLAIN = (_float, _int, _str, _bool, _list, _tuple, _dict, _NoneType)
+    _TYPE_WORDS = {
+        float: "a float (a number with a decimal point, such as 12.5)",
+        int: "an int (a whole number, such as 12)",
+        str: "a str (text in quotes)",
+        bool: "a bool (True or False)",
+        list: "a list",
+        tuple: "a tuple",
+        dict: "a dict",
+    }
+    _AnswerError = AnswerError
+
+    # The seal: state shared by the checks and the grader's requests (see the module docstring).
+    seal: dict[str, Any] = {"key": None, "ns": None, "code_name": None, "snapshot": {}, "cell_file": None,
+                            "lines": set(), "failed": 0, "partial": []}
+
+    def _type_name(value: Any) -> str:
+        t = _type(value)
+        name = t.__name__ if _type(t.__name__) is _str else "an unknown type"
+        for plain in _PLAIN:
+            if t is not plain and _isinstance(value, plain) and plain is not _NoneType:
+                return f"{name}, a subclass of {plain.__name__}; return a plain {plain.__name__}"
+        return name
+
+    def _same(a: Any, b: Any) -> bool:
+        """Structural equality that only trusts plain built-in types (never a custom __eq__)."""
+        ta = _type(a)
+        if ta is not _type(b) or ta not in _PLAIN:
             return False
-        for key in a:
-            if _type(key) not in _PLAIN or key not in b or not _same(a[key], b[key]):
+        if ta is _float:
+            return a == b or (a != a and b != b)
+        if ta in (_int, _str, _bool, _NoneType):
+            return a == b
+        if ta in (_list, _tuple):
+            return _len(a) == _len(b) and _all(_same(x, y) for x, y in _zip(a, b))
+        if ta is _dict:
+            if _len(a) != _len(b):
                 return False
-        return True
-    return False
+            for key in a:
+                if _type(key) not in _PLAIN or key not in b or not _same(a[key], b[key]):
+                    return False
+            return True
+        return False
 
-
-class Checker:
-    """Checks for one assignment's test cells; *label* (such as ``"01"``) prefixes every message."""
-
-    __slots__ = ("label",)
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-
-    def _fail(self, exercise: str, message: str) -> AnswerError:
-        return AnswerError(f"Exercise {exercise}: {message}")
-
-    # -- type and shape ------------------------------------------------------------------
-    def kind(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
-        """Check that *value* is exactly of type *expected* (no subclasses; bool is not an int)."""
-        wanted = expected if _type(expected) is _tuple else (expected,)
-        if _type(value) in wanted:
-            return value
-        words = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in wanted)
-        hint = ""
-        if value is None:
-            hint = " Did you forget to assign it, or does your function forget to return?"
-        elif _type(value) is _str and (_int in wanted or _float in wanted):
-            hint = " A number in quotes is text: drop the quotes."
-        elif _type(value) is _int and _float in wanted:
-            hint = " Write it as a float, e.g. 12.0, or wrap it in float()."
-        raise self._fail(exercise or name, f"{name} should be {words}; got {_type_name(value)}.{hint}")
-
-    def length(self, value: Any, expected: int, name: str, exercise: str = "") -> Any:
-        """Check that a list, tuple or str has *expected* items."""
-        if _len(value) != expected:
-            raise self._fail(exercise or name, f"{name} should have {expected} item(s); it has {_len(value)}.")
-        return value
-
-    def items(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
-        """Check that every item of a list or tuple is exactly of type *expected*."""
-        for i in _range(_len(value)):
-            self.kind(value[i], expected, f"{name}[{i}]", exercise or name)
-        return value
-
-    # -- value -----------------------------------------------------------------------------
-    def equal(self, value: Any, expected: Any, name: str, exercise: str = "", hint: str = "") -> None:
-        """Check that *value* equals *expected*, comparing plain built-in types only."""
-        self.kind(value, _type(expected), name, exercise)
-        if not _same(value, expected):
-            raise self._fail(exercise or name, f"{name} is not right yet.{' ' + hint if hint else ''}")
-
-    def one_of(self, value: Any, options: tuple[str, ...], name: str, exercise: str = "") -> str:
-        """Check that *value* is one of the allowed *options* (e.g. one uppercase letter)."""
-        self.kind(value, _str, name, exercise)
-        if not any(_same(value, o) for o in options):
-            listed = ", ".join(_repr(o) for o in options)
-            raise self._fail(exercise or name, f"{name} should be one of {listed}; got {_repr(value)}.")
-        return value
-
-    def close(self, value: Any, expected: float, tolerance: float, name: str, exercise: str = "",
-              unit: str = "") -> None:
-        """Check that the float *value* lies within ±tolerance of *expected*; says too high or too low."""
-        self.kind(value, (_float, _int), name, exercise)
-        if not _isfinite(value):
-            raise self._fail(exercise or name, f"{name} should be a finite number; got {_repr(value)}.")
-        gap = value - expected
-        if _abs(gap) > tolerance:
-            direction = "too high" if gap > 0 else "too low"
-            within = f"±{tolerance:g}{' ' + unit if unit else ''}"
-            raise self._fail(exercise or name, f"{name} is {direction} (it must be within {within} of the expected value).")
-
-    def between(self, value: Any, low: float, high: float, name: str, exercise: str = "", unit: str = "") -> None:
-        """A visible sanity check: *value* must be a finite number in [low, high]."""
-        self.kind(value, (_float, _int), name, exercise)
-        if not (_isfinite(value) and low <= value <= high):
-            u = f" {unit}" if unit else ""
-            raise self._fail(exercise or name, f"{name} should be between {low:g} and {high:g}{u}; "
-                                               f"got {_repr(value)}. Check your units.")
-
-    # -- functions -------------------------------------------------------------------------
-    def function(self, fn: Any, name: str, exercise: str = "") -> Callable[..., Any]:
-        """Check that *fn* is a function the student wrote (callable, not a class or a value)."""
-        if not _callable(fn) or _isinstance(fn, _type):
-            raise self._fail(exercise or name, f"{name} should be a function (def {name}(...):); got {_type_name(fn)}.")
-        return fn
-
-    def call(self, fn: Any, *args: Any, name: str = "the function", exercise: str = "", **kwargs: Any) -> Any:
-        """Call the student's *fn* with warnings silenced; an exception becomes a clear failure."""
-        self.function(fn, name, exercise)
-        with _catch_warnings():
-            _simplefilter("ignore")
+    def _counted(fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Record, for the seal, which line of the running test cell made a check and whether it passed."""
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            cell_file = seal["cell_file"]
+            frame = _getframe(1)
+            mine = cell_file is not None and frame.f_code.co_filename == cell_file
+            line = frame.f_lineno
+            del frame
             try:
-                return fn(*args, **kwargs)
-            except _KeyboardInterrupt:
+                result = fn(self, *args, **kwargs)
+            except _Exception:
+                if mine:
+                    seal["failed"] += 1
                 raise
-            except NotImplementedError:
-                raise self._fail(exercise or name, f"{name} is not written yet (it still raises NotImplementedError).") from None
-            except _Exception as err:  # noqa: BLE001 - student code may raise anything, even SystemExit
-                shown = ", ".join(_repr(a) for a in args)
-                raise self._fail(exercise or name, f"{name}({shown}) raised {_type(err).__name__}: {err}") from None
+            if mine:
+                seal["lines"].add(line)
+                if fn.__name__ == "partial":
+                    seal["partial"].append(result)
+            return result
 
-    def partial(self, fraction: float, points: float) -> float:
-        """Partial credit for nbgrader: *fraction* (0 to 1) of the cell's *points*.
+        method.__name__, method.__qualname__, method.__doc__ = fn.__name__, f"Checker.{fn.__name__}", fn.__doc__
+        return method
 
-        Make it the test cell's last expression; nbgrader reads the number as the score.
-        """
-        if _type(fraction) not in (_float, _int) or not _isfinite(fraction):
-            return 0.0
-        return _float(round(max(0.0, min(_float(fraction), 1.0)) * points, 4))
+    class Checker:
+        """Checks for one assignment's test cells; *label* (such as ``"01"``) prefixes every message."""
+
+        __slots__ = ("label",)
+
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+        def _fail(self, exercise: str, message: str) -> AnswerError:
+            return _AnswerError(f"Exercise {exercise}: {message}")
+
+        # -- type and shape ------------------------------------------------------------------
+        @_counted
+        def kind(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
+            """Check that *value* is exactly of type *expected* (no subclasses; bool is not an int)."""
+            wanted = expected if _type(expected) is _tuple else (expected,)
+            if _type(value) in wanted:
+                return value
+            words = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in wanted)
+            hint = ""
+            if value is None:
+                hint = " Did you forget to assign it, or does your function forget to return?"
+            elif _type(value) is _str and (_int in wanted or _float in wanted):
+                hint = " A number in quotes is text: drop the quotes."
+            elif _type(value) is _int and _float in wanted:
+                hint = " Write it as a float, e.g. 12.0, or wrap it in float()."
+            raise self._fail(exercise or name, f"{name} should be {words}; got {_type_name(value)}.{hint}")
+
+        @_counted
+        def length(self, value: Any, expected: int, name: str, exercise: str = "") -> Any:
+            """Check that a list, tuple or str has *expected* items."""
+            if _type(value) not in (_list, _tuple, _str, _dict):
+                raise self._fail(exercise or name, f"{name} should be a list, tuple or str; got {_type_name(value)}.")
+            if _len(value) != expected:
+                raise self._fail(exercise or name, f"{name} should have {expected} item(s); it has {_len(value)}.")
+            return value
+
+        @_counted
+        def items(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
+            """Check that every item of a list or tuple is exactly of type *expected*."""
+            if _type(value) not in (_list, _tuple):
+                raise self._fail(exercise or name, f"{name} should be a list or tuple; got {_type_name(value)}.")
+            for i in _range(_len(value)):
+                self.kind(value[i], expected, f"{name}[{i}]", exercise or name)
+            return value
+
+        # -- value -----------------------------------------------------------------------------
+        @_counted
+        def equal(self, value: Any, expected: Any, name: str, exercise: str = "", hint: str = "") -> None:
+            """Check that *value* equals *expected*, comparing plain built-in types only."""
+            self.kind(value, _type(expected), name, exercise)
+            if not _same(value, expected):
+                raise self._fail(exercise or name, f"{name} is not right yet.{' ' + hint if hint else ''}")
+
+        @_counted
+        def one_of(self, value: Any, options: tuple[str, ...], name: str, exercise: str = "") -> str:
+            """Check that *value* is one of the allowed *options* (e.g. one uppercase letter)."""
+            self.kind(value, _str, name, exercise)
+            if not _any(_same(value, o) for o in options):
+                listed = ", ".join(_repr(o) for o in options)
+                raise self._fail(exercise or name, f"{name} should be one of {listed}; got {_repr(value)}.")
+            return value
+
+        @_counted
+        def close(self, value: Any, expected: float, tolerance: float, name: str, exercise: str = "",
+                  unit: str = "") -> None:
+            """Check that the float *value* lies within ±tolerance of *expected*; says too high or too low."""
+            self.kind(value, (_float, _int), name, exercise)
+            if not _isfinite(value):
+                raise self._fail(exercise or name, f"{name} should be a finite number; got {_repr(value)}.")
+            gap = value - expected
+            if _abs(gap) > tolerance:
+                direction = "too high" if gap > 0 else "too low"
+                within = f"±{tolerance:g}{' ' + unit if unit else ''}"
+                raise self._fail(exercise or name,
+                                 f"{name} is {direction} (it must be within {within} of the expected value).")
+
+        @_counted
+        def between(self, value: Any, low: float, high: float, name: str, exercise: str = "", unit: str = "") -> None:
+            """A visible sanity check: *value* must be a finite number in [low, high]."""
+            self.kind(value, (_float, _int), name, exercise)
+            if not (_isfinite(value) and low <= value <= high):
+                u = f" {unit}" if unit else ""
+                raise self._fail(exercise or name, f"{name} should be between {low:g} and {high:g}{u}; "
+                                                   f"got {_repr(value)}. Check your units.")
+
+        # -- functions -------------------------------------------------------------------------
+        @_counted
+        def function(self, fn: Any, name: str, exercise: str = "") -> Callable[..., Any]:
+            """Check that *fn* is a function the student wrote (callable, not a class or a value)."""
+            if not _callable(fn) or _isinstance(fn, _type):
+                raise self._fail(exercise or name,
+                                 f"{name} should be a function (def {name}(...):); got {_type_name(fn)}.")
+            return fn
+
+        @_counted
+        def call(self, fn: Any, *args: Any, name: str = "the function", exercise: str = "", **kwargs: Any) -> Any:
+            """Call the student's *fn* with warnings silenced; an exception becomes a clear failure."""
+            self.function(fn, name, exercise)
+            with _catch_warnings():
+                _simplefilter("ignore")
+                try:
+                    return fn(*args, **kwargs)
+                except _KeyboardInterrupt:
+                    raise
+                except _NotImplementedError:
+                    raise self._fail(exercise or name,
+                                     f"{name} is not written yet (it still raises NotImplementedError).") from None
+                except _Exception as err:  # noqa: BLE001 - student code may raise anything, even SystemExit
+                    shown = ", ".join(_repr(a) for a in args)
+                    raise self._fail(exercise or name, f"{name}({shown}) raised {_type(err).__name__}: {err}") from None
+
+        @_counted
+        def partial(self, fraction: float, points: float) -> float:
+            """Partial credit for nbgrader: *fraction* (0 to 1) of the cell's *points*.
+
+            Make it the test cell's last expression; nbgrader reads the number as the score.
+            """
+            if _type(fraction) not in (_float, _int) or not _isfinite(fraction):
+                return 0.0
+            return _float(_round(_max(0.0, _min(_float(fraction), 1.0)) * points, 4))
+
+    # -- the kernel's half of the seal (the grader calls these through user_expressions) ---------
+    def arm(key_hex: str) -> str:
+        """Take the run's secret key (once per kernel, before any student code runs)."""
+        if seal["key"] is not None:
+            return "refused: already armed"
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return "unavailable: not in IPython"
+        shell = get_ipython()
+        if shell is None:
+            return "unavailable: not in IPython"
+        seal["key"] = _fromhex(key_hex)
+        seal["ns"] = shell.user_ns
+        seal["code_name"] = shell.compile.get_code_name
+        if _sys.platform.startswith("linux"):  # other processes of the user may no longer read our memory
+            try:
+                import ctypes
+
+                ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+            except (OSError, AttributeError):
+                pass
+        return "armed"
+
+    def snapshot(names: list[str]) -> str:
+        """Remember the objects a locked set-up cell bound, to put them back before each test cell."""
+        if seal["key"] is None:
+            return "unarmed"
+        ns = seal["ns"]
+        for name in names:
+            if name in ns:
+                seal["snapshot"][name] = ns[name]
+        return "ok"
+
+    def begin(nonce: str, source: str) -> str:
+        """Before a test cell: restore the set-up names, start recording checks made from *source*."""
+        if seal["key"] is None:
+            return "unarmed"
+        ns = seal["ns"]
+        for name, value in seal["snapshot"].items():
+            _setitem(ns, name, value)
+        seal["cell_file"] = seal["code_name"](source, source, 0)
+        seal["lines"] = set()
+        seal["failed"] = 0
+        seal["partial"] = []
+        seal["nonce"] = nonce
+        return "ok"
+
+    def end(nonce: str) -> str:
+        """After a test cell: the signed record of the checks it made."""
+        if seal["key"] is None:
+            return "unarmed"
+        record = {"lines": _sorted(seal["lines"]), "failed": seal["failed"], "partial": seal["partial"],
+                  "nonce_seen": _hmac_compare(seal.get("nonce", ""), nonce)}
+        seal["cell_file"] = None
+        return _json.dumps({"record": record, "mac": _digest(seal["key"], nonce, record)})
+
+    return Checker, arm, snapshot, begin, end
+
+
+Checker, _seal_arm, _seal_snapshot, _seal_begin, _seal_end = _build()
+Checker.__qualname__ = "Checker"
+del _build

@@ -91,7 +91,13 @@ def builtin_layers() -> list[Layer]:
 
 def render_paragraph(article: Article, paragraph: Paragraph, layers: Iterable[Layer]) -> str:
     """HTML for *paragraph* with every mark of *layers* highlighted (overlaps shown as underlines)."""
+    check_type(article, Article, "article")
+    check_type(paragraph, Paragraph, "paragraph")
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise CourseTypeError(f"layers must be a list of Layer objects; got {type(layers).__name__}")
     layers = list(layers)
+    for layer in layers:
+        check_type(layer, Layer, "each of layers")
     lo, hi = paragraph.start, paragraph.end
     cuts = {lo, hi}
     furniture = paragraph.parts.get("furniture")
@@ -133,6 +139,8 @@ class Reader:
     def __init__(self, layers: Iterable[Layer] | None = None, start: str = "p01") -> None:
         from course.corpus import load_corpus
 
+        if layers is not None and (isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__")):
+            raise CourseTypeError(f"layers must be a list of Layer objects; got {type(layers).__name__}")
         corpus = load_corpus()
         self.article = corpus.article
         self.layers = {layer.name: layer for layer in (builtin_layers() if layers is None else layers)}

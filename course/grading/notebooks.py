@@ -12,7 +12,8 @@ Public API
 - ``fill(release_nb, answers, prelude=None)``: a copy of the release with the given answers.
 - ``defined_names(code)``: the public variables and functions a piece of answer code defines.
 - ``gaming_answers(source_nb)``, ``lying_answers(source_nb)``, ``warning_answers(source_nb)``,
-  with ``GAMING_PRELUDE``: submissions that must earn zero (or, for warnings, full marks).
+  with ``GAMING_PRELUDE`` (``ALWAYS_PRELUDE`` + ``LYING_PRELUDE`` + a patched ``math.isclose``) and
+  ``WARNING_PRELUDE``: submissions that must earn zero (or, for warnings, full marks).
 
 >>> defined_names("answer_01_3 = 4\\ndef bearing(a, b):\\n    return 0")
 (['answer_01_3'], ['bearing'])
@@ -27,9 +28,9 @@ from typing import Any, Mapping
 
 import nbformat
 
-from course.errors import CourseValueError, unknown
+from course.errors import CourseTypeError, CourseValueError, check_type, unknown
 
-__all__ = ["GAMING_PRELUDE", "WARNING_PRELUDE", "answer_cells", "defined_names", "fill", "gaming_answers", "load",
+__all__ = ["ALWAYS_PRELUDE", "GAMING_PRELUDE", "LYING_PRELUDE", "WARNING_PRELUDE", "answer_cells", "defined_names", "fill", "gaming_answers", "load",
            "lying_answers", "reference_answers", "save", "test_cells", "warning_answers"]
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -37,13 +38,30 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 def load(path: str | Path) -> Any:
     """Read a notebook (nbformat 4)."""
-    return nbformat.read(str(path), as_version=4)
+    check_type(path, (str, Path), "path")
+    if not Path(path).is_file():
+        raise CourseValueError(f"path {str(path)!r} is not a file")
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as err:  # noqa: BLE001 - nbformat raises many kinds for a file that is not a notebook
+        raise CourseValueError(f"path {str(path)!r} is not a notebook nbformat can read ({type(err).__name__})") from None
 
 
 def save(nb: Any, path: str | Path) -> None:
     """Write a notebook, creating the folder if needed."""
+    _check_nb(nb, "nb")
+    check_type(path, (str, Path), "path")
+    if not str(path).strip():
+        raise CourseValueError("path must not be empty")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
+
+
+def _check_nb(nb: Any, name: str) -> Any:
+    """*nb* must be a notebook (a dict with a list of cells), as ``load`` returns."""
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise CourseTypeError(f"{name} must be a notebook (as load() returns); got {type(nb).__name__}")
+    return nb
 
 
 def _meta(cell: Any) -> dict:
@@ -52,11 +70,13 @@ def _meta(cell: Any) -> dict:
 
 def answer_cells(nb: Any) -> dict[str, Any]:
     """Grade id -> cell for every solution cell (autograded answers and answers graded by hand)."""
+    _check_nb(nb, "nb")
     return {_meta(c)["grade_id"]: c for c in nb.cells if _meta(c).get("solution")}
 
 
 def test_cells(nb: Any) -> dict[str, float]:
     """Grade id -> points for every autograded test cell (graded, not a solution)."""
+    _check_nb(nb, "nb")
     return {_meta(c)["grade_id"]: float(_meta(c)["points"]) for c in nb.cells
             if _meta(c).get("grade") and not _meta(c).get("solution")}
 
@@ -68,6 +88,7 @@ def _strip_solution_markers(source: str) -> str:
 
 def reference_answers(source_nb: Any) -> dict[str, str]:
     """The instructor's answers, as a student would type them (solution markers removed)."""
+    _check_nb(source_nb, "source_nb")
     return {gid: _strip_solution_markers(cell.source) for gid, cell in answer_cells(source_nb).items()}
 
 
@@ -77,6 +98,10 @@ def fill(release_nb: Any, answers: Mapping[str, str], prelude: str | None = None
     *prelude* becomes a plain code cell after the first cell that is not an answer or test
     (the set-up cell), as a student's extra cell would be.
     """
+    _check_nb(release_nb, "release_nb")
+    check_type(answers, Mapping, "answers")
+    if prelude is not None:
+        check_type(prelude, str, "prelude")
     nb = copy.deepcopy(release_nb)
     cells = answer_cells(nb)
     for gid, source in answers.items():
@@ -92,6 +117,7 @@ def fill(release_nb: Any, answers: Mapping[str, str], prelude: str | None = None
 
 def defined_names(code: str) -> tuple[list[str], list[str]]:
     """The public variable names and function names that *code* defines at top level."""
+    check_type(code, str, "code")
     try:
         tree = ast.parse(code)
     except SyntaxError as err:
@@ -112,7 +138,7 @@ def defined_names(code: str) -> tuple[list[str], list[str]]:
 
 # Objects that try to pass any test: they equal everything, are close to everything, have any
 # length, and a subclass of float/int/str that lies in the same way.
-GAMING_PRELUDE = '''
+ALWAYS_PRELUDE = '''
 class _Always:
     __class__ = property(lambda self: float)   # isinstance(x, float) is True
     def __eq__(self, other): return True
@@ -141,7 +167,10 @@ class _Always:
 
 def _always_function(*args, **kwargs):
     return _Always()
+'''
 
+# A float/int/str subclass that says it equals everything, wrapping the right values.
+LYING_PRELUDE = '''
 def _liar(base):
     class Liar(base):
         def __eq__(self, other): return True
@@ -151,7 +180,6 @@ def _liar(base):
         def __gt__(self, other): return False
         def __le__(self, other): return True
         def __ge__(self, other): return True
-    Liar.__name__ = base.__name__
     return Liar
 
 def _lie(value):
@@ -167,7 +195,9 @@ def _lying_function(fn):
     def wrapper(*args, **kwargs):
         return _lie(fn(*args, **kwargs))
     return wrapper
+'''
 
+GAMING_PRELUDE = ALWAYS_PRELUDE + LYING_PRELUDE + '''
 import math as _math
 _math.isclose = lambda *a, **k: True   # and patch the obvious helper too
 '''
@@ -175,6 +205,7 @@ _math.isclose = lambda *a, **k: True   # and patch the obvious helper too
 
 def gaming_answers(source_nb: Any) -> dict[str, str]:
     """Every answer replaced by objects that claim to equal everything (needs GAMING_PRELUDE)."""
+    _check_nb(source_nb, "source_nb")
     out = {}
     for gid, code in reference_answers(source_nb).items():
         if answer_cells(source_nb)[gid].cell_type != "code":
@@ -187,6 +218,7 @@ def gaming_answers(source_nb: Any) -> dict[str, str]:
 
 def lying_answers(source_nb: Any) -> dict[str, str]:
     """The right values, wrapped in lying subclasses of float/int/str (needs GAMING_PRELUDE)."""
+    _check_nb(source_nb, "source_nb")
     out = {}
     for gid, code in reference_answers(source_nb).items():
         if answer_cells(source_nb)[gid].cell_type != "code":
@@ -212,6 +244,7 @@ def _noisy(fn):
 
 def warning_answers(source_nb: Any) -> dict[str, str]:
     """The right answers, but every cell and every function also emits a warning (needs WARNING_PRELUDE)."""
+    _check_nb(source_nb, "source_nb")
     out = {}
     for gid, code in reference_answers(source_nb).items():
         if answer_cells(source_nb)[gid].cell_type != "code":

@@ -15,6 +15,8 @@ from typing import Any
 
 from nbgrader.preprocessors import ClearSolutions
 
+from course.errors import check_type
+
 __all__ = ["CODE_STUB", "NamedClearSolutions", "exercise_label"]
 
 CODE_STUB = '# YOUR CODE HERE\nraise NotImplementedError("{exercise}: replace this line with your answer")'
@@ -23,6 +25,8 @@ _GRADE_ID = re.compile(r"^ex(\d{2})_(\d+)")
 
 def exercise_label(grade_id: str) -> str:
     """'ex01_3' -> 'Exercise 01.3'; other grade ids are returned as they are."""
+    if grade_id is not None:
+        check_type(grade_id, str, "grade_id")
     m = _GRADE_ID.match(grade_id or "")
     return f"Exercise {m.group(1)}.{m.group(2)}" if m else (grade_id or "this exercise")
 

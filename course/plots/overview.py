@@ -32,6 +32,11 @@ def _points() -> list[tuple[str, Any]]:
 
 def map_projection_note(lat0: float, lat_min: float, lat_max: float) -> str:
     """How far the east-west scale drifts across a plate carrée map whose aspect is set for *lat0*."""
+    from course.errors import check_number
+
+    lat0 = check_number(lat0, "lat0", low=-89.9, high=89.9, unit="degrees")
+    lat_min = check_number(lat_min, "lat_min", low=-89.9, high=89.9, unit="degrees")
+    lat_max = check_number(lat_max, "lat_max", low=-89.9, high=89.9, unit="degrees")
     worst = max(abs(math.cos(math.radians(lat)) / math.cos(math.radians(lat0)) - 1) for lat in (lat_min, lat_max))
     return (f"Plate carrée (longitude/latitude) with the aspect set for {lat0:.1f}°N: east-west distances "
             f"are true there and off by at most {100 * worst:.1f}% at the top and bottom of the map.")

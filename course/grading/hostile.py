@@ -1,0 +1,590 @@
+"""A corpus of hostile submissions, built from an assignment's release notebook, with their due scores.
+
+Every case is something a student might try: edit, delete, move or duplicate the test cells;
+rename ids; strip metadata; objects that equal everything; patched ``builtins``, ``math``,
+``numpy``, ``course`` or ``nbgrader``; a hidden traceback; a fake checker; infinite loops, deep
+recursion, memory and fork bombs, exits and crashes, 100 MB of output; files that are not
+notebooks, odd names and symlinks; reading the answer key, the gradebook or other students' work;
+writing outside the submission; opening a network connection. ``tests/test_hostile.py`` writes the
+whole corpus into one class, grades it with the real ``nbgrader autograde`` and requires that each
+case scores exactly ``Case.expect`` and leaves the log line ``Case.log``; SECURITY.md's table is
+generated from that run.
+
+Cases marked ``every`` depend on the assignment's cells and run against every assignment; ``once``
+cases test the grader itself and run against the first assignment; ``depth`` cases run there too,
+with the integrity scan switched off, to show that the run-time defences hold on their own.
+
+Public API
+----------
+- ``Case``: id, what the student does, the outcome it deserves, scope, and how to build it.
+- ``Context``: one assignment's release and source notebooks, paths and ports the cases may target.
+- ``Submission``: the files of one student's submission (notebooks, raw bytes, symlinks).
+- ``CASES``: every case, in table order; ``cases(scope)``: those of one scope.
+- ``answer_ids(ctx)`` / ``tests_after(ctx, answer)``: autograded answers and the tests that check them.
+- ``write(submission, folder)``: put a submission on disk.
+
+>>> sorted({c.scope for c in CASES})
+['depth', 'every', 'once']
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+
+from course.errors import CourseValueError, check_text, check_type, unknown
+from course.grading import notebooks as nbs
+
+__all__ = ["CASES", "SCOPES", "Case", "Context", "Submission", "Symlink", "answer_ids", "cases", "tests_after", "write"]
+
+
+@dataclass(frozen=True)
+class Symlink:
+    """A symlink a student planted in the submission folder."""
+
+    target: str
+
+
+@dataclass
+class Submission:
+    """One student's folder: relative path -> notebook, text, bytes or Symlink."""
+
+    files: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What the cases are built from: one notebook of one assignment, in a scratch course."""
+
+    assignment: str
+    notebook: str
+    source: Any  # the instructor's notebook (solutions and hidden tests)
+    release: Any  # the student version
+    course_root: Path  # absolute path of the nbgrader course root
+    victim: str = "reference"  # another student in the same class, whose work must stay private
+    port: int = 0  # a TCP port on 127.0.0.1 that records any connection (0: none)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.notebook}.ipynb"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A hostile submission: what the student does, and what it deserves."""
+
+    id: str
+    does: str  # what the student does, for the table
+    expected: str  # the outcome it deserves, in words
+    scope: str  # "every" assignment, or "once" (the first assignment)
+    build: Callable[[Context], Submission]
+    expect: Callable[[Context], dict[str, float]]  # test cell grade id -> points it must score
+    log: str  # a regular expression that the autograde log must match for this student
+    sandbox_only: bool = False  # its outcome relies on the bubblewrap sandbox
+
+
+# -- the notebook's anatomy ------------------------------------------------------------------------
+
+def _meta(cell: Any) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def answer_ids(ctx: Context) -> list[str]:
+    """Grade ids of the autograded answer cells, in notebook order."""
+    check_type(ctx, Context, "ctx")
+    return [_meta(c)["grade_id"] for c in ctx.source.cells
+            if _meta(c).get("solution") and not _meta(c).get("grade") and c.cell_type == "code"]
+
+
+def tests_after(ctx: Context, answer: str) -> list[str]:
+    """The autograded test cells that check *answer* (those between it and the next answer)."""
+    check_type(ctx, Context, "ctx")
+    check_text(answer, "answer")
+    answers = answer_ids(ctx)
+    if answer not in answers:
+        raise unknown("answer cell", answer, answers)
+    out: list[str] = []
+    inside = False
+    for cell in ctx.source.cells:
+        meta = _meta(cell)
+        gid = meta.get("grade_id")
+        if gid in answers:
+            inside = gid == answer
+        elif inside and meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+            out.append(gid)
+    return out
+
+
+def _tests(ctx: Context) -> dict[str, float]:
+    return nbs.test_cells(ctx.source)
+
+
+def _zero(ctx: Context) -> dict[str, float]:
+    return {gid: 0.0 for gid in _tests(ctx)}
+
+
+def _full(ctx: Context) -> dict[str, float]:
+    return dict(_tests(ctx))
+
+
+def _zero_for(which: str) -> Callable[[Context], dict[str, float]]:
+    """Full marks except the tests of the first or last answer (``which``), which score 0."""
+    def expect(ctx: Context) -> dict[str, float]:
+        answers = answer_ids(ctx)
+        lost = tests_after(ctx, answers[0] if which == "first" else answers[-1])
+        return {gid: 0.0 if gid in lost else points for gid, points in _tests(ctx).items()}
+    return expect
+
+
+# -- building blocks -----------------------------------------------------------------------------
+
+def _filled(ctx: Context, answers: dict[str, str] | None = None, prelude: str | None = None) -> Any:
+    """The release with the reference answers, overridden by *answers*, plus a student *prelude* cell."""
+    reference = nbs.reference_answers(ctx.source)
+    return nbs.fill(ctx.release, {**reference, **(answers or {})}, prelude)
+
+
+def _stub(ctx: Context, prelude: str | None = None) -> Any:
+    return nbs.fill(ctx.release, {}, prelude)
+
+
+def _one(ctx: Context, nb: Any, **extra: Any) -> Submission:
+    return Submission({ctx.filename: nb, **extra})
+
+
+def _with_answer(which: str, code: str, keep_answer: bool = False) -> Callable[[Context], Submission]:
+    """Reference answers, except that the first/last answer cell runs *code* (before the answer if kept)."""
+    def build(ctx: Context) -> Submission:
+        answers = answer_ids(ctx)
+        gid = answers[0] if which == "first" else answers[-1]
+        reference = nbs.reference_answers(ctx.source)[gid]
+        return _one(ctx, _filled(ctx, {gid: code + ("\n" + reference if keep_answer else "")}))
+    return build
+
+
+def _test_cells(nb: Any) -> list[Any]:
+    return [c for c in nb.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
+
+
+# Objects built to pass any comparison. They use nothing that the integrity scan flags, so these
+# cases show that the checker's exact type checks alone defeat them.
+ALWAYS_EQUAL = nbs.ALWAYS_PRELUDE  # equal to, and as long as, anything; claims to be a float
+
+ALWAYS_CLOSE = '''
+class _Always:
+    """Close to everything: every difference is 0 and every comparison holds."""
+    __class__ = property(lambda self: int)
+    def __sub__(self, other): return 0.0
+    __rsub__ = __add__ = __radd__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __sub__
+    def __abs__(self): return 0.0
+    def __float__(self): return 0.0
+    def __int__(self): return 0
+    def __index__(self): return 0
+    def __round__(self, n=None): return self
+    def __lt__(self, other): return True
+    __le__ = __gt__ = __ge__ = __eq__ = __lt__
+    def __ne__(self, other): return False
+    def __hash__(self): return 0
+
+def _always_function(*args, **kwargs):
+    return _Always()
+'''
+
+LYING = nbs.LYING_PRELUDE
+
+
+def _displayhook(ctx: Context) -> Submission:
+    """Every function answer shows a made-up result through sys.displayhook, then fails."""
+    answers = {}
+    for gid, code in nbs.reference_answers(ctx.source).items():
+        if gid in answer_ids(ctx):
+            _, functions = nbs.defined_names(code)
+            answers[gid] = "\n".join(f"def {name}(*args, **kwargs):\n    import sys\n"
+                                     f"    sys.displayhook('all points, please')\n    raise ValueError('no answer')"
+                                     for name in functions) or "pass"
+    return _one(ctx, nbs.fill(ctx.release, answers))
+
+
+def _gaming(prelude: str) -> Callable[[Context], Submission]:
+    return lambda ctx: _one(ctx, _filled(ctx, nbs.gaming_answers(ctx.source), prelude))
+
+
+def _patched(prelude: str) -> Callable[[Context], Submission]:
+    """The stub (no answers) plus a student cell that patches something so that tests might pass."""
+    return lambda ctx: _one(ctx, _stub(ctx, prelude))
+
+
+# -- structure ----------------------------------------------------------------------------------
+
+def _edited(ctx: Context) -> Submission:
+    nb = _stub(ctx)
+    for cell in _test_cells(nb):
+        cell.source = "pass  # the tests are gone"
+    return _one(ctx, nb)
+
+
+def _deleted(ctx: Context) -> Submission:
+    nb = _stub(ctx)
+    nb.cells = [c for c in nb.cells if c not in _test_cells(nb)]
+    return _one(ctx, nb)
+
+
+def _moved(ctx: Context) -> Submission:
+    nb = _filled(ctx)
+    tests = _test_cells(nb)
+    nb.cells = tests + [c for c in nb.cells if c not in tests]
+    return _one(ctx, nb)
+
+
+def _duplicated(ctx: Context) -> Submission:
+    nb = _stub(ctx)
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell in _test_cells(nb):
+            twin = copy.deepcopy(cell)
+            twin.source = "pass  # a copy that checks nothing"
+            twin["id"] = cell.get("id", "cell") + "-copy"
+            cells.append(twin)
+    nb.cells = cells
+    return _one(ctx, nb)
+
+
+def _renamed(ctx: Context) -> Submission:
+    nb = _stub(ctx)
+    for cell in nb.cells:
+        meta = _meta(cell)
+        cell["id"] = "renamed-" + cell.get("id", "cell")
+        if meta.get("grade") and not meta.get("solution"):
+            meta["grade_id"] = meta["grade_id"] + "_renamed"
+            meta["grade"] = False
+            cell.source = "pass  # no longer a test"
+    return _one(ctx, nb)
+
+
+def _corrupted(ctx: Context) -> Submission:
+    nb = _stub(ctx)
+    for number, cell in enumerate(_test_cells(nb)):
+        meta = _meta(cell)
+        if number % 2:
+            meta["schema_version"] = 1  # stock nbgrader stops grading the whole class on this
+        else:
+            meta["points"] = "all of them"
+        cell.source = "pass"
+    return _one(ctx, nb)
+
+
+def _stripped(answers: bool) -> Callable[[Context], Submission]:
+    def build(ctx: Context) -> Submission:
+        nb = _filled(ctx) if answers else _stub(ctx)
+        for cell in nb.cells:
+            cell.metadata.pop("nbgrader", None)
+            cell.metadata.pop("deletable", None)
+            cell.metadata.pop("editable", None)
+        nb.metadata.pop("kernelspec", None)
+        return _one(ctx, nb)
+    return build
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+def _raw(content: str) -> Callable[[Context], Submission]:
+    return lambda ctx: Submission({ctx.filename: content.encode("utf-8")})
+
+
+def _old_format(ctx: Context) -> Submission:
+    nb3 = nbformat.convert(copy.deepcopy(_filled(ctx)), 3)
+    return Submission({ctx.filename: nbformat.writes(nb3, version=3).encode("utf-8")})
+
+
+def _future_format(ctx: Context) -> Submission:
+    data = json.loads(nbformat.writes(_filled(ctx)))
+    data["nbformat"], data["nbformat_minor"] = 5, 0
+    return Submission({ctx.filename: json.dumps(data).encode("utf-8")})
+
+
+SCOPES = ("every", "once", "depth")
+ODD_NAMES = ["notes with spaces.txt", "-rf", "$(touch pwned-by-name).txt", "quote'\"`.txt", "new\nline.txt",
+             "ünïcødé ✓.txt", ".hidden", "..."]
+
+
+def _odd_names(ctx: Context) -> Submission:
+    files: dict[str, Any] = {ctx.filename: _filled(ctx)}
+    for name in ODD_NAMES:
+        files[name] = b"a file with an odd name\n"
+    files["sub dir/$(id)/x.txt"] = b"nested\n"
+    return Submission(files)
+
+
+def _misnamed(ctx: Context) -> Submission:
+    return Submission({f"{ctx.notebook} (1).ipynb": _filled(ctx)})
+
+
+def _symlinked_notebook(ctx: Context) -> Submission:
+    return Submission({ctx.filename: Symlink(str(ctx.course_root / "source" / ctx.assignment / ctx.filename))})
+
+
+def _planted_symlinks(ctx: Context) -> Submission:
+    reader = ("import os\nfor _name in ('key.ipynb', 'gradebook.db', 'dangling', 'answers'):\n"
+              "    print(_name, os.path.exists(_name))")
+    return Submission({
+        ctx.filename: _filled(ctx, prelude=reader),
+        "key.ipynb": Symlink(str(ctx.course_root / "source" / ctx.assignment / ctx.filename)),
+        "gradebook.db": Symlink(str(ctx.course_root / "gradebook.db")),
+        "dangling": Symlink("/nonexistent/path"),
+        "answers": Symlink(str(ctx.course_root / "source")),
+    })
+
+
+# -- the sandbox -----------------------------------------------------------------------------------
+
+def _targets(ctx: Context) -> dict[str, str]:
+    root = ctx.course_root
+    return {
+        "source notebook": str(root / "source" / ctx.assignment / ctx.filename),
+        "gradebook": str(root / "gradebook.db"),
+        "other student's submission": str(root / "submitted" / ctx.victim / ctx.assignment / ctx.filename),
+        "other student's graded notebook": str(root / "autograded" / ctx.victim / ctx.assignment / ctx.filename),
+        "course config": str(root / "nbgrader_config.py"),
+    }
+
+
+def _reader(ctx: Context) -> Submission:
+    lines = ["import os", "_errors = []", f"_targets = {_targets(ctx)!r}", "for _what, _path in _targets.items():",
+             "    try:",
+             "        with open(_path, 'rb') as _f:",
+             "            print('LEAKED', _what, _f.read(400))",
+             "    except OSError as _err:",
+             "        print('blocked', _what, type(_err).__name__)",
+             "        _errors.append(_err)",
+             f"print('listing', sorted(os.listdir({str(ctx.course_root)!r})) if os.path.isdir({str(ctx.course_root)!r}) else 'absent')",
+             "if _errors:",
+             "    raise _errors[0]"]
+    return _one(ctx, _stub(ctx, "\n".join(lines)))
+
+
+def _writer(ctx: Context) -> Submission:
+    targets = _targets(ctx)
+    lines = ["import os, shutil", "_errors = []", f"_targets = {targets!r}", "for _what, _path in _targets.items():",
+             "    for _attack in ('write', 'delete'):",
+             "        try:",
+             "            if _attack == 'write':",
+             "                with open(_path, 'w') as _f:",
+             "                    _f.write('overwritten by a student')",
+             "            else:",
+             "                os.remove(_path)",
+             "            print('DAMAGED', _what, _attack)",
+             "        except OSError as _err:",
+             "            print('blocked', _what, _attack, type(_err).__name__)",
+             "            _errors.append(_err)",
+             f"for _path in [{str(ctx.course_root / 'PWNED')!r}, '/tmp/course-hostile-PWNED']:",
+             "    try:",
+             "        open(_path, 'w').write('x')",
+             "    except OSError as _err:",
+             "        print('blocked', _path, type(_err).__name__)",
+             "try:",
+             f"    shutil.rmtree({str(ctx.course_root / 'source')!r})",
+             "except OSError as _err:",
+             "    print('blocked rmtree', type(_err).__name__)",
+             "if _errors:",
+             "    raise _errors[0]"]
+    return _one(ctx, _stub(ctx, "\n".join(lines)))
+
+
+def _network(ctx: Context) -> Submission:
+    lines = ["import socket", "_errors = []", "for _host, _port in [('127.0.0.1', %d), ('1.1.1.1', 80)]:" % ctx.port,
+             "    try:",
+             "        _s = socket.create_connection((_host, _port), timeout=3)",
+             "        _s.sendall(b'LEAK from a student')",
+             "        print('CONNECTED', _host)",
+             "    except OSError as _err:",
+             "        print('blocked', _host, type(_err).__name__)",
+             "        _errors.append(_err)",
+             "if _errors:",
+             "    raise _errors[0]"]
+    return _one(ctx, _stub(ctx, "\n".join(lines)))
+
+
+# -- the corpus -------------------------------------------------------------------------------------
+
+def _who(pattern: str) -> str:
+    return r"student '{student}', notebook '[^']+'[^\n]*" + pattern
+
+
+_SUMMARY = _who(r"\d+/\d+ autograded points")
+_WRONG_TYPE = _who(r"autograded points[^\n]*?should be [a-z ]+")
+
+
+def _errors(pattern: str) -> str:
+    """The summary line, showing an error of the student's own cells."""
+    return _who(r"autograded points[^\n]*errors in the student's cells: [^\n]*?" + pattern)
+
+CASES: list[Case] = [
+    # structure
+    Case("test-edited", "replaces every test cell with `pass` (no answers)", "0 on every test; tests restored",
+         "every", _edited, _zero, _who("was edited")),
+    Case("test-deleted", "deletes every test cell (no answers)", "0 on every test; tests put back",
+         "every", _deleted, _zero, _who("was missing")),
+    Case("test-moved", "moves every test cell to the top (right answers)", "full marks; tests run in order again",
+         "every", _moved, _full, _who("was moved")),
+    Case("test-duplicated", "duplicates every test cell, the copy checks nothing (no answers)",
+         "0 on every test", "every", _duplicated, _zero, _who("appears more than once")),
+    Case("ids-changed", "renames every cell id and test grade id, unmarks the tests (no answers)",
+         "0 on every test; tests put back", "every", _renamed, _zero, _who("unknown id")),
+    Case("metadata-stripped", "strips all nbgrader metadata (no answers)", "0 on every test; tests put back",
+         "every", _stripped(False), _zero, _who("was missing")),
+    Case("metadata-corrupted", "gives the test cells an old schema version or non-numeric points (no answers)",
+         "0 on every test; the rest of the class is graded", "once", _corrupted, _zero, _who("malformed")),
+    Case("metadata-stripped-honest", "strips all nbgrader metadata but answers right",
+         "full marks; answers found after the restored tests", "once", _stripped(True), _full, _who("was missing")),
+    # objects that game comparisons
+    Case("always-equal", "answers with objects that equal everything and claim to be floats", "0 on every test",
+         "every", _gaming(ALWAYS_EQUAL), _zero, _WRONG_TYPE),
+    Case("always-close", "answers with objects whose every difference is 0", "0 on every test",
+         "every", _gaming(ALWAYS_CLOSE), _zero, _WRONG_TYPE),
+    Case("lying-subclass", "wraps the right values in float/int/str subclasses that lie", "0 on every test",
+         "every", lambda ctx: _one(ctx, _filled(ctx, nbs.lying_answers(ctx.source), LYING)), _zero, _WRONG_TYPE),
+    # tampering with the machinery
+    Case("patched-builtins", "patches builtins isinstance, abs and len (no answers)", "0 on every test",
+         "once", _patched("import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0\n"
+                          "builtins.len = lambda x: 2"), _zero, _who("tampering with grading")),
+    Case("patched-math", "patches math.isclose and math.isfinite (no answers)", "0 on every test",
+         "once", _patched("import math\nmath.isclose = lambda *a, **k: True\nmath.isfinite = lambda x: True"),
+         _zero, _who("tampering with grading")),
+    Case("patched-numpy", "patches numpy.isclose, allclose and array_equal (no answers)", "0 on every test",
+         "once", _patched("import numpy as np\nnp.isclose = lambda *a, **k: True\nnp.allclose = lambda *a, **k: True\n"
+                          "np.array_equal = lambda *a, **k: True"), _zero, _who("tampering with grading")),
+    Case("patched-course", "replaces every method of course.testkit.Checker (no answers)", "0 on every test",
+         "every", _patched("from course.testkit import Checker\nfor _m in ('kind', 'length', 'items', 'equal', "
+                           "'one_of', 'close', 'between', 'function', 'call'):\n"
+                           "    setattr(Checker, _m, lambda self, *a, **k: None)"),
+         _zero, _who("tampering with grading")),
+    Case("patched-nbgrader", "patches nbgrader's grade and checksum helpers (no answers)", "0 on every test",
+         "once", _patched("import nbgrader.utils as _u\n_u.determine_grade = lambda *a, **k: (99, 99)\n"
+                          "_u.compute_checksum = lambda cell: 'x'"), _zero, _who("tampering with grading")),
+    Case("showtraceback", "overrides IPython's showtraceback to hide failures (no answers)", "0 on every test",
+         "once", _patched("_ip = get_ipython()\n_ip.showtraceback = lambda *a, **k: None\n"
+                          "_ip._showtraceback = lambda *a, **k: None"), _zero, _who("tampering with grading")),
+    Case("fake-checker", "rebinds `_check` to an object whose checks all pass (no answers)", "0 on every test",
+         "every", _patched("class _Pass:\n    def __getattr__(self, name):\n        return lambda *a, **k: None\n"
+                           "_check = _Pass()"), _zero, _who("tampering with grading")),
+    Case("skip-tests", "installs an input transformer that turns every later cell into `pass` (no answers)",
+         "0 on every test", "once",
+         _patched("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"),
+         _zero, _who("tampering with grading")),
+    Case("displayhook-result", "makes its functions print a fake test result through sys.displayhook, then fail",
+         "0 on every test", "once", _displayhook, _zero, _who("tampering with grading")),
+    # the runtime defences alone: graded again with the integrity scan switched off
+    Case("depth-fake-checker", "rebinds `_check` to an object whose checks all pass (no answers)", "0 on every test",
+         "depth", _patched("class _Pass:\n    def __getattr__(self, name):\n        return lambda *a, **k: None\n"
+                           "_check = _Pass()"), _zero, _SUMMARY),
+    Case("depth-patched-checker", "replaces every method of course.testkit.Checker (no answers)", "0 on every test",
+         "depth", _patched("from course.testkit import Checker\nfor _m in ('kind', 'length', 'items', 'equal', "
+                           "'one_of', 'close', 'between', 'function', 'call'):\n"
+                           "    setattr(Checker, _m, lambda self, *a, **k: None)"), _zero, _who("never passed")),
+    Case("depth-patched-internals", "overwrites course.testkit's helpers and answers with always-equal objects",
+         "0 on every test", "depth",
+         lambda ctx: _one(ctx, _filled(ctx, nbs.gaming_answers(ctx.source), ALWAYS_EQUAL + (
+             "import course.testkit as _t\n_t._same = lambda a, b: True\n_t._type = lambda x: float\n"
+             "_t._isfinite = lambda x: True\n_t.AnswerError = type(None)"))), _zero, _WRONG_TYPE),
+    Case("depth-patched-math", "patches math and builtins, answers with always-close objects", "0 on every test",
+         "depth", lambda ctx: _one(ctx, _filled(ctx, nbs.gaming_answers(ctx.source), ALWAYS_CLOSE + (
+             "import math, builtins\nmath.isclose = lambda *a, **k: True\nmath.isfinite = lambda x: True\n"
+             "builtins.abs = lambda x: 0\nbuiltins.round = lambda x, n=0: x"))), _zero, _WRONG_TYPE),
+    Case("depth-skip-tests", "turns every later cell into `pass` with an input transformer (no answers)",
+         "0 on every test", "depth",
+         _patched("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"), _zero,
+         _who("never passed")),
+    Case("depth-showtraceback", "hides every traceback (no answers)", "0 on every test", "depth",
+         _patched("_ip = get_ipython()\n_ip.showtraceback = lambda *a, **k: None\n"
+                  "_ip._showtraceback = lambda *a, **k: None"), _zero, _SUMMARY),
+    Case("depth-displayhook-result", "shows a fake test result through sys.displayhook, then fails",
+         "0 on every test", "depth", _displayhook, _zero, _who("the test scores 0")),
+    # runaway code
+    Case("infinite-loop", "loops forever in the first answer", "0 for that exercise; the rest graded (timeout)",
+         "once", _with_answer("first", "while True:\n    pass"), _zero_for("first"), _who("was interrupted")),
+    Case("loop-ignores-interrupt", "ignores SIGINT and loops forever in the last answer",
+         "0 for that exercise; earlier ones graded (kernel stopped)", "once",
+         _with_answer("last", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+         _zero_for("last"), _who("ignored the interrupt")),
+    Case("deep-recursion", "recurses without end after raising the recursion limit (last answer)",
+         "0 for that exercise; earlier ones graded", "once",
+         _with_answer("last", "import sys\nsys.setrecursionlimit(10**7)\ndef _down(n):\n    return _down(n + 1) + 1\n"
+                              "_down(0)"), _zero_for("last"), _who("ran past")),
+    Case("memory-bomb", "allocates memory until it runs out (last answer)", "0 for that exercise; earlier ones graded",
+         "once", _with_answer("last", "_hog = []\nwhile True:\n    _hog.append(b'x' * (64 * 1024 * 1024))"),
+         _zero_for("last"), _errors("MemoryError"), sandbox_only=True),
+    Case("fork-bomb", "forks without end (last answer)", "0 for that exercise; earlier ones graded", "once",
+         _with_answer("last", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"),
+         _zero_for("last"), _who("ran past"), sandbox_only=True),
+    Case("sys-exit", "calls sys.exit() in the first answer", "0 for that exercise; the rest graded", "once",
+         _with_answer("first", "import sys\nsys.exit(0)"), _zero_for("first"), _errors("SystemExit")),
+    Case("os-exit", "calls os._exit() in the last answer", "0 for that exercise; earlier ones graded", "once",
+         _with_answer("last", "import os\nos._exit(0)"), _zero_for("last"), _who("kernel died")),
+    Case("hard-crash", "kills its own kernel with SIGSEGV in the last answer",
+         "0 for that exercise; earlier ones graded", "once",
+         _with_answer("last", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"), _zero_for("last"),
+         _who("kernel died")),
+    Case("output-100mb", "prints 100 MB in the first answer, then answers right", "full marks; output cut to 2 MB",
+         "once", _with_answer("first", "print('x' * 100_000_000)", keep_answer=True), _full,
+         _who("printed more than")),
+    # files
+    Case("not-json", "submits a file that is not JSON", "0 on every test", "once",
+         _raw("this is not a notebook {"), _zero, _who("not a notebook")),
+    Case("old-format", "submits right answers saved in nbformat 3", "full marks (nbformat upgrades it)", "once",
+         _old_format, _full, _SUMMARY),
+    Case("future-format", "submits a notebook that claims nbformat 5", "0 on every test", "once",
+         _future_format, _zero, _who("not a notebook")),
+    Case("odd-file-names", "adds files named with spaces, quotes, $(...), newlines, a leading dash (right answers)",
+         "full marks; names never reach a shell", "once", _odd_names, _full, _SUMMARY),
+    Case("misnamed-notebook", "submits the notebook under another name", "0 on every test (no notebook)", "once",
+         _misnamed, _zero, r"Skipping unknown notebook: [^\n]*{student}"),
+    Case("symlink-notebook", "submits a symlink to the instructor's notebook (with the solutions)",
+         "0 on every test; the link is not followed", "once", _symlinked_notebook, _zero, _who("is a symlink")),
+    Case("symlink-planted", "plants symlinks to the answer key, the gradebook, a folder and nowhere (right answers)",
+         "full marks; no link is followed or copied", "once", _planted_symlinks, _full,
+         _who(r"the symlink '[^']+' -> '[^']+' in the submission was not followed")),
+    # escaping the sandbox
+    Case("read-secrets", "reads the answer key, the gradebook, the config and another student's work (no answers)",
+         "0 on every test; every read fails", "once", _reader, _zero, _errors("FileNotFoundError"), sandbox_only=True),
+    Case("write-outside", "overwrites and deletes the gradebook, the answer key and other students' work",
+         "0 on every test; every file intact", "once", _writer, _zero, _errors("Error"), sandbox_only=True),
+    Case("network", "opens TCP connections to the grader's machine and the internet", "0 on every test; no connection",
+         "once", _network, _zero, _errors("(Network is unreachable|Connection refused)"), sandbox_only=True),
+]
+
+
+def cases(scope: str | None = None) -> list[Case]:
+    """The cases of *scope* (``"every"``, ``"once"`` or ``"depth"``), or all of them."""
+    if scope is not None:
+        check_type(scope, str, "scope")
+        if scope not in SCOPES:
+            raise CourseValueError(f"scope must be one of {', '.join(SCOPES)}; got {scope!r}")
+    return [c for c in CASES if scope is None or c.scope == scope]
+
+
+def write(submission: Submission, folder: str | Path) -> None:
+    """Write *submission* into *folder* (created if needed): notebooks, raw files and symlinks."""
+    check_type(submission, Submission, "submission")
+    check_type(folder, (str, Path), "folder")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for relative, content in submission.files.items():
+        path = folder / relative
+        if folder.resolve() not in path.parent.resolve().parents and path.parent.resolve() != folder.resolve():
+            raise CourseValueError(f"submission file {relative!r} would land outside {folder}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Symlink):
+            os.symlink(content.target, path)
+        elif isinstance(content, (bytes, bytearray)):
+            path.write_bytes(bytes(content))
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            nbformat.write(content, str(path))

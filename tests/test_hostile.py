@@ -1,0 +1,192 @@
+"""The hostile corpus, graded with the real `nbgrader autograde`: every trick earns exactly what it deserves.
+
+For each assignment in assignments/source/ one class is written: the reference solution (the
+classmate whose work must stay private) plus one student per hostile case (course.grading.hostile),
+and the class is graded in ONE `nbgrader autograde` run with the course's own config, in the
+bubblewrap sandbox. Cases that test the grader itself run once, against the first assignment, and
+the run-time defences are graded once more with the integrity scan switched off. Then:
+- every case scores exactly what it deserves, and the log names the student, the notebook and what happened;
+- the rest of the class is graded (the reference keeps full marks, nbgrader reports no failure);
+- the gradebook, the answer key and every other student's files are intact, nothing outside the
+  course changed, no connection reached the grader's machine and nothing secret was printed;
+- SECURITY.md's table of hostile cases is exactly what this run produced.
+Set COURSE_UPDATE_SECURITY=1 to rewrite that table after adding cases or assignments.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from course.grading import hostile
+from course.grading import notebooks as nbs
+from course.grading.sandbox import available
+
+from harness import ASSIGNMENTS, ROOT, assignment_ids
+from hostile_run import IOPUB, TIMEOUT, CorpusRun, outcome_words, require_sandbox, run_corpus
+
+pytestmark = [pytest.mark.grading, pytest.mark.slow]
+
+SECURITY = ROOT / "SECURITY.md"
+TABLE_START, TABLE_END = "<!-- hostile-table:start -->", "<!-- hostile-table:end -->"
+FIRST = assignment_ids()[0]
+SANDBOXED = available()
+
+
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusRun]:
+    """'<assignment>' for the main run of each assignment, 'depth' for the run with the scan off."""
+    jobs = {FIRST: (FIRST, ("every", "once"), True)}
+    jobs.update({a: (a, ("every",), True) for a in assignment_ids()[1:]})
+    jobs["depth"] = (FIRST, ("depth",), False)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {key: pool.submit(run_corpus, assignment, tmp_path_factory.mktemp(f"hostile-{key}"), scopes,
+                                    SANDBOXED, scan) for key, (assignment, scopes, scan) in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def _runs_of(runs: dict[str, CorpusRun], case: hostile.Case) -> list[CorpusRun]:
+    return [run for run in runs.values() if case in run.cases]
+
+
+def _log_match(run: CorpusRun, case: hostile.Case) -> re.Match | None:
+    return re.search(case.log.format(student=re.escape(case.id)), run.log)
+
+
+@pytest.mark.parametrize("case", hostile.CASES, ids=[c.id for c in hostile.CASES])
+def test_each_case_scores_what_it_deserves(runs: dict[str, CorpusRun], case: hostile.Case) -> None:
+    if case.sandbox_only:
+        require_sandbox()
+    graded = _runs_of(runs, case)
+    assert graded, f"case {case.id} was not graded"
+    for run in graded:
+        expected, got = run.expected(case), run.scores(case.id)
+        wrong = {gid: (got.get(gid), points) for gid, points in expected.items() if got.get(gid) != points}
+        assert not wrong, (f"{case.id} on {run.graded.assignment}: (score, deserved) {wrong}\n"
+                           + "\n".join(line for line in run.log.splitlines() if case.id in line)[-3000:])
+        assert _log_match(run, case), (f"{case.id} on {run.graded.assignment}: no log line matching {case.log!r}\n"
+                                       + "\n".join(line for line in run.log.splitlines() if case.id in line)[-3000:])
+
+
+def test_the_rest_of_the_class_is_graded(runs: dict[str, CorpusRun]) -> None:
+    for key, run in runs.items():
+        points = {gid: p for nb in run.graded.notebooks for gid, p in nbs.test_cells(run.graded.source_nb(nb)).items()}
+        assert run.scores("reference") == points, f"{key}: the honest classmate lost points"
+        failures = set(re.findall(r"error processing assignment '[^']+' for student '([^']+)'", run.log))
+        # nbgrader itself refuses a folder without any notebook it knows; every other submission is graded
+        assert failures <= {"misnamed-notebook"}, f"{key}: nbgrader could not grade {failures}"
+        graded = {c.id for c in run.cases} | {"reference"}
+        missing = {s for s in graded - failures if not (run.graded.root / "autograded" / s).is_dir()}
+        assert not missing, f"{key}: no graded notebook for {missing}"
+
+
+def test_gradebook_answer_key_and_other_students_are_intact(runs: dict[str, CorpusRun]) -> None:
+    for key, run in runs.items():
+        changed = sorted(k for k in set(run.before) | set(run.after) if run.before.get(k) != run.after.get(k))
+        assert not changed, f"{key}: files in the course changed during grading: {changed}"
+        assert run.canary_before == run.canary_after, f"{key}: files outside the course changed"
+        assert not (run.graded.root / "PWNED").exists() and not Path("/tmp/course-hostile-PWNED").exists()
+        assert not list(run.graded.root.rglob("pwned-by-name*")), "a file name reached a shell"
+        assert (run.graded.root / "gradebook.db").stat().st_size > 0
+
+
+def test_nothing_secret_leaks_and_no_connection_is_made(runs: dict[str, CorpusRun]) -> None:
+    require_sandbox()
+    run = runs[FIRST]
+    for student in ("read-secrets", "write-outside", "network", "symlink-planted"):
+        printed = run.outputs(student)
+        assert printed, f"{student}: the graded notebook shows no output"
+        for marker in ("LEAKED", "DAMAGED", "CONNECTED", "SQLite format", "BEGIN SOLUTION", "HIDDEN TESTS"):
+            assert marker not in printed, f"{student}: {marker!r} in the graded notebook:\n{printed[:2000]}"
+    assert "blocked" in run.outputs("read-secrets")
+    assert "gradebook.db" not in run.outputs("read-secrets") and "'source'" not in run.outputs("read-secrets")
+    assert "True" not in run.outputs("symlink-planted"), "a planted symlink reached the kernel"
+    assert run.connections == [], f"a student reached the grader's machine: {run.connections}"
+    copies = [p for p in (run.graded.root / "autograded" / "symlink-planted").rglob("*") if p.name != f"{FIRST}.ipynb"]
+    assert not [p for p in copies if p.is_file()], f"nbgrader copied a symlink's target: {copies}"
+
+
+def test_runaway_code_is_stopped_in_time(runs: dict[str, CorpusRun]) -> None:
+    run = runs[FIRST]
+    ran = {m.group(1): float(m.group(2)) for m in re.finditer(
+        r"student '([^']+)', notebook '[^']+': [\d.]+/[\d.]+ autograded points \(ran ([\d.]+) s\)", run.log)}
+    for student in ("infinite-loop", "loop-ignores-interrupt", "deep-recursion", "memory-bomb", "fork-bomb"):
+        if student in ran:
+            assert ran[student] < TIMEOUT + IOPUB + 15, f"{student} held the grader for {ran[student]} s"
+    big = run.graded.root / "autograded" / "output-100mb" / FIRST / f"{FIRST}.ipynb"
+    assert big.stat().st_size < 5_000_000, f"the 100 MB of output reached the graded notebook ({big.stat().st_size} B)"
+
+
+def test_every_test_cell_is_sealed_and_resists_gaming() -> None:
+    """Across every assignment: test cells check through _check (so the grader seals them), and never
+    compare with tools a student can patch (math, numpy, ==, bare assert)."""
+    from course.grading.guard import call_sites
+
+    for source in sorted((ASSIGNMENTS / "source").glob("*/*.ipynb")):
+        for cell in nbs.load(source).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not (meta.get("grade") and not meta.get("solution") and cell.cell_type == "code"):
+                continue
+            where = f"{source.name}, {meta['grade_id']}"
+            assert call_sites(cell.source), f"{where}: no _check call runs unconditionally, so it cannot be sealed"
+            code = "\n".join(line.split("#")[0] for line in cell.source.splitlines())
+            assert not re.search(r"^\s*assert\b", code, re.M), f"{where}: use _check, not a bare assert"
+            assert not re.search(r"\b(math|np|numpy)\.(isclose|allclose|array_equal)\b", code), (
+                f"{where}: compare with _check.close/_check.equal, which a patched module cannot fool")
+
+
+def _table(runs: dict[str, CorpusRun]) -> str:
+    scope_words = {"every": "each assignment", "once": f"once ({FIRST})", "depth": f"once, scan off ({FIRST})"}
+    rows = ["| Case | What the student does | Deserves | Graded | Logged | Runs |", "| --- | --- | --- | --- | --- | --- |"]
+    for case in hostile.CASES:
+        graded = _runs_of(runs, case)
+        if not graded:
+            result, logged = "not run (needs the bubblewrap sandbox)", ""
+        else:
+            words = set()
+            for run in graded:
+                points = {g: p for c in run.contexts.values() for g, p in case.expect(c).items()}
+                full = {g: p for nb in run.graded.notebooks for g, p in nbs.test_cells(run.graded.source_nb(nb)).items()}
+                ok = all(run.scores(case.id).get(g) == p for g, p in points.items())
+                words.add(("✔ " if ok else "✘ ") + outcome_words(run.scores(case.id), full))
+            result = "; ".join(sorted(words))
+            logged = _logged(graded[0], case)
+        rows.append(f"| `{case.id}` | {case.does} | {case.expected} | {result} | {logged} | {scope_words[case.scope]} |")
+    return "\n".join(rows)
+
+
+def _logged(run: CorpusRun, case: hostile.Case) -> str:
+    """The log line that names the case, from after the notebook to the end of the match (no timings, no paths)."""
+    match = _log_match(run, case)
+    if not match:
+        return "✘ no log line"
+    text = re.sub(r"^[^\n]*?notebook '[^']+'[:,] ?", "", match.group(0))
+    text = re.sub(r" \(ran [\d.]+ s\)", "", text).replace(str(run.graded.root), "<course>")
+    for part in ("errors in the student's cells:", "tests that did not pass:"):
+        if part in text:  # the end of a notebook's summary line says what happened
+            text = text[text.rindex(part):]
+            break
+    text = re.sub(r"\s+", " ", text).replace("|", "/")
+    return text if len(text) <= 140 else text[:139] + "…"
+
+
+def test_security_md_lists_the_corpus_as_graded(runs: dict[str, CorpusRun]) -> None:
+    if not SANDBOXED and os.environ.get("CI") != "true":
+        pytest.skip("the table in SECURITY.md is made with the sandbox")
+    text = SECURITY.read_text(encoding="utf-8")
+    assert TABLE_START in text and TABLE_END in text, f"SECURITY.md needs {TABLE_START} ... {TABLE_END}"
+    head, rest = text.split(TABLE_START, 1)
+    table, tail = rest.split(TABLE_END, 1)
+    fresh = "\n" + _table(runs) + "\n"
+    if os.environ.get("COURSE_UPDATE_SECURITY") == "1":
+        SECURITY.write_text(head + TABLE_START + fresh + TABLE_END + tail, encoding="utf-8")
+        return
+    assert table == fresh, ("SECURITY.md's table of hostile cases differs from this run; rerun with "
+                            "COURSE_UPDATE_SECURITY=1 to rewrite it.\n--- in SECURITY.md\n" + table
+                            + "\n--- this run\n" + fresh)

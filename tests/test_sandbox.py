@@ -1,0 +1,255 @@
+"""The grading sandbox and the grading guards: isolation, limits, the integrity scan, and honest grades unchanged.
+
+- The sandbox's command and its refusals (unit tests, fast).
+- A live sandboxed kernel: it runs as an unprivileged user, sees only its own files, has no network,
+  no secrets in its environment, and hits its memory and file-size limits.
+- The integrity scan never flags honest code of any assignment (the reference, every typical wrong
+  answer, warnings) and flags each kind of tampering.
+- Honest submissions of every assignment get identical scores from stock nbgrader and from the
+  course's config with the sandbox (the real `nbgrader autograde`, both runs side by side).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.errors import CourseValueError
+from course.grading import integrity, sandbox
+from course.grading import notebooks as nbs
+from course.grading.guard import call_sites
+
+from harness import ASSIGNMENTS, ROOT, assignment_ids, run_nbgrader, submissions, wrong_answers
+from hostile_run import prepare, require_sandbox
+
+SANDBOXED = sandbox.available()
+
+
+
+
+# -- the command -------------------------------------------------------------------------------------
+
+def test_limits_are_checked_and_become_prlimit_options() -> None:
+    assert "--nproc=64" in sandbox.Limits().prlimit_args()
+    assert f"--as={512 * 1024 * 1024}" in sandbox.Limits(memory_mb=512).prlimit_args()
+    with pytest.raises(CourseValueError, match="memory_mb"):
+        sandbox.Limits(memory_mb=0)
+
+
+def test_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_SANDBOX", "required")
+    assert sandbox.mode_from_env() == "required"
+    monkeypatch.setenv("COURSE_SANDBOX", "sometimes")
+    with pytest.raises(CourseValueError, match="COURSE_SANDBOX"):
+        sandbox.mode_from_env()
+
+
+def test_the_command_isolates_and_exposes_nothing_of_the_course(tmp_path: Path) -> None:
+    box = sandbox._Box(tmp_path, cwd="/srv/course/autograded/ann/00-warmup", submission_files=[],
+                       limits=sandbox.Limits())
+    argv = box.command(["python", "-m", "ipykernel_launcher"])
+    for flag in ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--clearenv"):
+        assert flag in argv
+    sources = [argv[i + 1] for i, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
+    assert all(not s.startswith(str(ASSIGNMENTS)) for s in sources), sources
+    assert str(ROOT) not in sources, "the whole repository would be visible"
+    writable = [argv[i + 2] for i, a in enumerate(argv) if a == "--bind"]
+    assert writable == [str(box.ipc)], f"only the IPC folder may be a writable bind: {writable}"
+    assert "COURSE_DB_URL" not in argv and argv[argv.index("--") + 1:][-3:] == ["python", "-m", "ipykernel_launcher"]
+
+
+def test_a_python_inside_the_course_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(sandbox.SandboxError, match="would expose"):
+        sandbox._Box(tmp_path, cwd="/x", submission_files=[], limits=sandbox.Limits(),
+                     forbidden=(os.path.realpath(sys.prefix) + "/course-root",))
+
+
+def test_without_bubblewrap_grading_says_it_is_not_isolated(monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(sandbox, "_probe_cached", lambda: (False, "bwrap not found"))
+    monkeypatch.setattr(sandbox, "_WARNED", set())
+    with caplog.at_level(logging.WARNING, logger="course.sandbox"):
+        manager = sandbox.kernel_manager_class("auto")
+    assert manager is not sandbox.SandboxKernelManager
+    assert "NOT ISOLATED" in caplog.text and "bwrap not found" in caplog.text
+    assert sandbox.status().startswith("NOT ISOLATED")
+    with pytest.raises(sandbox.SandboxError, match="required"):
+        sandbox.kernel_manager_class("required")
+
+
+def test_the_config_hook_swaps_in_the_guards() -> None:
+    config = sandbox.nbgrader_config("off")
+    names = [p.__name__ for p in config.Autograde.autograde_preprocessors]
+    assert "GuardedExecute" in names and "Execute" not in names
+    assert "SafeOverwriteCells" in [p.__name__ for p in config.Autograde.sanitize_preprocessors]
+    assert config.GuardedExecute.sandbox == "off" and config.Autograde.exporter_class.__name__ == "GuardedExporter"
+
+
+# -- a live sandboxed kernel -------------------------------------------------------------------------
+
+PROBE = r'''
+import os, socket, json
+report = {"uid": os.getuid(), "cwd": sorted(os.listdir(".")), "root": sorted(os.listdir("/")),
+          "env": sorted(k for k in os.environ if "SECRET" in k or "DB_URL" in k)}
+for name, path in [("course", COURSE), ("shadow", "/etc/shadow"), ("home", os.path.expanduser("~root"))]:
+    try:
+        report[name] = sorted(os.listdir(path)) if os.path.isdir(path) else open(path).read(20)
+    except OSError as err:
+        report[name] = type(err).__name__
+try:
+    socket.create_connection(("127.0.0.1", 22), timeout=2)
+    report["net"] = "connected"
+except OSError as err:
+    report["net"] = type(err).__name__
+try:
+    hog = bytearray(8 * 1024**3)
+    report["memory"] = "allowed 8 GiB"
+except MemoryError:
+    report["memory"] = "MemoryError"
+try:
+    with open("big.bin", "wb") as f:
+        f.write(b"x" * (100 * 1024**2))
+    report["file"] = "wrote 100 MiB"
+except OSError as err:
+    report["file"] = type(err).__name__
+open("note.txt", "w").write("written inside")
+print(json.dumps(report))
+'''
+
+
+def test_a_sandboxed_kernel_sees_only_its_own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_sandbox()
+    from nbclient import NotebookClient
+
+    course_root = tmp_path / "course"
+    work = course_root / "autograded" / "ann" / "00-warmup"
+    work.mkdir(parents=True)
+    (work / "data.csv").write_text("a,b\n")
+    (course_root / "gradebook.db").write_text("secret grades")
+    monkeypatch.setenv("COURSE_DB_URL", "postgresql://grader:SECRET@db/course")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"COURSE = {str(course_root)!r}\n" + PROBE)]
+    client = NotebookClient(nb, kernel_manager_class=sandbox.SandboxKernelManager, timeout=120,
+                            resources={"metadata": {"path": str(work)}})
+    client.execute()
+    import json
+
+    report = json.loads(nb.cells[0].outputs[0]["text"])
+    assert report["cwd"] == ["data.csv"], report
+    assert report["course"] in (["autograded"], "FileNotFoundError"), f"the course folder is visible: {report['course']}"
+    assert report["shadow"] in ("FileNotFoundError", "PermissionError")
+    assert report["net"] in ("ConnectionRefusedError", "OSError") and report["env"] == []
+    assert report["memory"] == "MemoryError" and report["file"] == "OSError"
+    if os.geteuid() == 0:
+        assert report["uid"] != 0, "the kernel runs as root"
+    assert sorted(os.listdir(work)) == ["data.csv"], "the kernel wrote into the grader's folder"
+    assert "gradebook.db" not in report["root"]
+
+
+# -- the integrity scan ------------------------------------------------------------------------------
+
+def _setup_names(source_nb: object) -> list[str]:
+    names: list[str] = []
+    for cell in source_nb.cells:  # type: ignore[attr-defined]
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("locked") and not meta.get("grade"):
+            names += integrity.bound_names(cell.source)
+    return names
+
+
+@pytest.mark.parametrize("assignment", assignment_ids())
+def test_the_scan_never_flags_honest_code(assignment: str) -> None:
+    for path in sorted((ASSIGNMENTS / "source" / assignment).glob("*.ipynb")):
+        source = nbs.load(path)
+        setup = _setup_names(source)
+        reference = nbs.reference_answers(source)
+        assert integrity.scan_cells(list(reference.items()), setup) == []
+        for cell, cases in wrong_answers(assignment).items():
+            for case in cases:
+                found = integrity.scan_cells([(cell, case["code"])], setup)
+                assert found == [], f"{assignment} {cell} ({case['why']}): {found}"
+        warned = [("prelude", nbs.WARNING_PRELUDE)] + list(nbs.warning_answers(source).items())
+        assert integrity.scan_cells(warned, setup) == []
+
+
+@pytest.mark.parametrize("code, rule", [
+    ("get_ipython().showtraceback = None", "kernel"),
+    ("%config InlineBackend.figure_format = 'svg'", "kernel"),
+    ("%%capture\nimport gc", "introspection"),
+    ("import ctypes", "introspection"),
+    ("f = lambda: 0\nf.__code__ = None", "introspection"),
+    ("import sys\nsys.modules['math'].pi = 3", "introspection"),
+    ("print(open('/proc/self/mem', 'rb'))", "introspection"),
+    ("exec('x = 1')", "dynamic-code"),
+    ("import helper_written_at_run_time", "dynamic-code"),
+    ("import math\nmath.isclose = lambda *a, **k: True", "patching"),
+    ("import numpy as np\nalias = np\nalias.allclose = all", "patching"),
+    ("from course.testkit import Checker\nChecker.equal = print", "patching"),
+    ("import course.testkit as t\nt.seal_digest = print", "patching"),
+    ("_check = None", "patching"),
+    ("def f():\n    global _check\n    _check = None", "patching"),
+    ("article.paragraph('p12').parts['caption'] = 'x'", "patching"),
+    ("article._by_id.clear()", "patching"),
+])
+def test_the_scan_flags_tampering(code: str, rule: str) -> None:
+    found = integrity.scan_cells([("ex00_1", code)], ["article", "_check", "Checker", "load_article", "course"])
+    assert rule in {f.rule for f in found}, found
+
+
+@pytest.mark.parametrize("code", [
+    "import os\nos.remove('mine.txt')",
+    "bodies = article.by_role('body')\nbodies.sort(key=len)",
+    "article = load_article()",
+    "import math\nx = math.sqrt(2)\nd = {}\nd['k'] = 1",
+    "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.rcParams['figure.dpi'] = 100",
+    "class P:\n    def __init__(self):\n        super().__init__()\n        self.x = 1",
+])
+def test_the_scan_lets_honest_code_pass(code: str) -> None:
+    assert integrity.scan_cells([("ex00_1", code)], ["article", "_check", "load_article"]) == []
+
+
+def test_call_sites_are_the_checks_that_always_run() -> None:
+    source = ("_check.kind(x, int, 'x')\nfor v in [1, 2]:\n    _check.equal(v, v, 'v')\n"
+              "if x:\n    _check.kind(x, int, 'x')\ntry:\n    _check.kind(1, int, 'y')\nexcept Exception:\n    pass\n"
+              "_check.equal(x,\n             1, 'x')\n_check.partial(1, 2)")
+    assert call_sites(source) == [1, 3, 10, 12]
+
+
+# -- honest grades are the same with and without the sandbox ----------------------------------------
+
+def _grade(assignment: str, tmp: Path, safe: bool) -> dict:
+    graded = prepare(assignment, tmp)
+    if not safe:  # stock nbgrader: the course's config without its safe-grading block
+        config = graded.root / "nbgrader_config.py"
+        config.write_text(config.read_text(encoding="utf-8").split("# Safe grading")[0], encoding="utf-8")
+    honest = {k: v for k, v in submissions(graded).items() if not k.startswith("gaming")}
+    for student, books in honest.items():
+        for notebook, nb in books.items():
+            nbs.save(nb, graded.root / "submitted" / student / assignment / f"{notebook}.ipynb")
+    env = dict(graded.env, COURSE_SANDBOX="required" if safe else "off")
+    done = run_nbgrader(["autograde", assignment], graded.root, env, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    if safe:
+        assert "NOT ISOLATED" not in done.stdout + done.stderr
+    return {student: graded.scores(student) for student in honest}
+
+
+@pytest.mark.grading
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", assignment_ids())
+def test_honest_submissions_score_the_same_with_and_without_the_sandbox(assignment: str,
+                                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    require_sandbox()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        stock = pool.submit(_grade, assignment, tmp_path_factory.mktemp(f"stock-{assignment}"), False)
+        safe = pool.submit(_grade, assignment, tmp_path_factory.mktemp(f"safe-{assignment}"), True)
+        stock_scores, safe_scores = stock.result(), safe.result()
+    assert set(stock_scores) >= {"reference", "stub", "warning"}
+    assert safe_scores == stock_scores
+    assert any(score for (score, _, _) in safe_scores["reference"].values()), "the reference earned nothing"
