@@ -253,3 +253,13 @@ def test_honest_submissions_score_the_same_with_and_without_the_sandbox(assignme
     assert set(stock_scores) >= {"reference", "stub", "warning"}
     assert safe_scores == stock_scores
     assert any(score for (score, _, _) in safe_scores["reference"].values()), "the reference earned nothing"
+
+
+def test_course_grade_launches_kernels_through_the_sandbox_hook() -> None:
+    """`course grade` and `selfgrade` get the sandbox and the guards through worker.kernel_config()."""
+    from course.grading.guard import GuardedExecute
+    from course.grading.worker import kernel_config
+
+    config = kernel_config()
+    assert GuardedExecute in config.Autograde.autograde_preprocessors
+    assert config.GuardedExecute.sandbox in ("auto", "required", "off")

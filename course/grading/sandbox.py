@@ -56,6 +56,7 @@ from typing import Any
 from course.errors import CourseError, CourseValueError, check_type
 
 __all__ = ["MODES", "NOT_ISOLATED", "Limits", "SandboxError", "SandboxKernelManager", "available", "configure",
+           "kernel_config",
            "kernel_manager_class", "mode_from_env", "nbgrader_config", "status"]
 
 MODES = ("auto", "required", "off")
@@ -451,3 +452,9 @@ def nbgrader_config(mode: str | None = None) -> Any:
     from traitlets.config import Config
 
     return configure(Config(), mode)
+
+
+def kernel_config() -> Any:
+    """The hook ``course grade`` and ``course selfgrade`` call (``course.grading.worker.kernel_config``):
+    the sandbox and the guards, whatever the course folder's own nbgrader_config.py says."""
+    return nbgrader_config()
