@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import copy
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import nbformat
 
@@ -203,30 +203,26 @@ _math.isclose = lambda *a, **k: True   # and patch the obvious helper too
 '''
 
 
+def _code_answers(source_nb: Any) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """(grade id, reference code, variables, functions) for every autograded code answer."""
+    _check_nb(source_nb, "source_nb")
+    cells = answer_cells(source_nb)
+    for gid, code in reference_answers(source_nb).items():
+        if cells[gid].cell_type == "code":
+            yield (gid, code, *defined_names(code))
+
+
 def gaming_answers(source_nb: Any) -> dict[str, str]:
     """Every answer replaced by objects that claim to equal everything (needs GAMING_PRELUDE)."""
-    _check_nb(source_nb, "source_nb")
-    out = {}
-    for gid, code in reference_answers(source_nb).items():
-        if answer_cells(source_nb)[gid].cell_type != "code":
-            continue
-        variables, functions = defined_names(code)
-        lines = [f"{v} = _Always()" for v in variables] + [f"{f} = _always_function" for f in functions]
-        out[gid] = "\n".join(lines) or "pass"
-    return out
+    return {gid: "\n".join([f"{v} = _Always()" for v in variables] + [f"{f} = _always_function" for f in functions])
+            or "pass" for gid, _, variables, functions in _code_answers(source_nb)}
 
 
 def lying_answers(source_nb: Any) -> dict[str, str]:
     """The right values, wrapped in lying subclasses of float/int/str (needs GAMING_PRELUDE)."""
-    _check_nb(source_nb, "source_nb")
-    out = {}
-    for gid, code in reference_answers(source_nb).items():
-        if answer_cells(source_nb)[gid].cell_type != "code":
-            continue
-        variables, functions = defined_names(code)
-        wrap = [f"{v} = _lie({v})" for v in variables] + [f"{f} = _lying_function({f})" for f in functions]
-        out[gid] = code + "\n" + "\n".join(wrap)
-    return out
+    return {gid: code + "\n" + "\n".join([f"{v} = _lie({v})" for v in variables]
+                                          + [f"{f} = _lying_function({f})" for f in functions])
+            for gid, code, variables, functions in _code_answers(source_nb)}
 
 
 WARNING_PRELUDE = '''
@@ -244,12 +240,8 @@ def _noisy(fn):
 
 def warning_answers(source_nb: Any) -> dict[str, str]:
     """The right answers, but every cell and every function also emits a warning (needs WARNING_PRELUDE)."""
-    _check_nb(source_nb, "source_nb")
     out = {}
-    for gid, code in reference_answers(source_nb).items():
-        if answer_cells(source_nb)[gid].cell_type != "code":
-            continue
-        _, functions = defined_names(code)
+    for gid, code, _, functions in _code_answers(source_nb):
         noisy = "\n".join(f"{f} = _noisy({f})" for f in functions)
         out[gid] = ('_warnings.warn("a harmless note from an answer cell", UserWarning)\n' + code
                     + ("\n" + noisy if noisy else ""))
