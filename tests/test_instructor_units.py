@@ -164,6 +164,9 @@ def test_kernel_config_takes_the_sandbox_hook(monkeypatch: pytest.MonkeyPatch) -
     fake.__spec__ = importlib.machinery.ModuleSpec("course.grading.sandbox", None)
     fake.kernel_config = lambda: {"Execute": {"kernel_manager_class": "my.SandboxedKernelManager"}}
     monkeypatch.setitem(sys.modules, "course.grading.sandbox", fake)
+    import course.grading
+
+    monkeypatch.setattr(course.grading, "sandbox", fake, raising=False)  # the real one may be imported already
     config = kernel_config()
     assert config.Execute.kernel_manager_class == "my.SandboxedKernelManager"
     del fake.kernel_config  # a sandbox module without the hook leaves the stock launch

@@ -263,3 +263,23 @@ def test_course_grade_launches_kernels_through_the_sandbox_hook() -> None:
     config = kernel_config()
     assert GuardedExecute in config.Autograde.autograde_preprocessors
     assert config.GuardedExecute.sandbox in ("auto", "required", "off")
+
+
+def test_restored_cells_follow_the_instructors_notebook_not_the_gradebook(tmp_path) -> None:
+    """PostgreSQL returns source cells in any order; the guard reads the order from the source notebook."""
+    import shutil
+    from types import SimpleNamespace
+
+    from traitlets.config import Config
+
+    from course.grading.guard import instructor_order
+    from course.grading.notebooks import load
+
+    src = tmp_path / "source" / "00-warmup"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "assignments" / "source" / "00-warmup", src)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in load(src / "00-warmup.ipynb").cells if "nbgrader" in c.metadata]
+    shuffled = [SimpleNamespace(name=n) for n in reversed(ids)]
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    assert [c.name for c in instructor_order(shuffled, config, "00-warmup", "00-warmup")] == ids
+    assert [c.name for c in instructor_order(shuffled, config, "00-warmup", "missing")] == list(reversed(ids))

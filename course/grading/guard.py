@@ -80,6 +80,24 @@ def _error(ename: str, message: str) -> NotebookNode:
                                   traceback=[f"\x1b[0;31m{ename}\x1b[0m: {message}"])
 
 
+def instructor_order(source_cells: list[Any], config: Any, assignment: str, notebook: str) -> list[Any]:
+    """The gradebook's source cells in the order of the instructor's notebook.
+
+    The gradebook keeps no cell order (PostgreSQL returns rows in any order), so the order is read
+    from ``source/<assignment>/<notebook>.ipynb``; cells it does not list keep the gradebook's order.
+    """
+    from nbgrader.coursedir import CourseDirectory
+
+    try:
+        coursedir = CourseDirectory(config=config)
+        path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", assignment), f"{notebook}.ipynb")
+        ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nbformat.read(path, as_version=4).cells]
+    except Exception:  # noqa: BLE001 - no readable source notebook: keep the gradebook's order
+        return list(source_cells)
+    rank = {gid: i for i, gid in enumerate(ids) if gid}
+    return sorted(source_cells, key=lambda c: rank.get(c.name, len(rank)))
+
+
 # -- reading submissions ---------------------------------------------------------------------------
 
 def _blank_submission(db_url: str, assignment: str, notebook: str) -> NotebookNode:
@@ -275,7 +293,7 @@ class SafeOverwriteCells(OverwriteCells):
     def add_missing_grade_cells(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
         """Put back every missing graded or locked cell after its nearest surviving predecessor."""
         record = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
-        source_cells = list(record.source_cells)
+        source_cells = instructor_order(record.source_cells, self.config, self.assignment_id, self.notebook_id)
         grades = {c.name: c.max_score for c in record.grade_cells}
         solutions = {c.name for c in record.solution_cells}
 
