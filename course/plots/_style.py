@@ -6,6 +6,26 @@ from typing import Any
 
 CREDIT_GEONAMES = "Places: GeoNames (geonames.org), CC BY 4.0"
 
+# One colour per side in every figure (Okabe & Ito names from course.widgets.OKABE_ITO).
+SIDE_COLOURS = {
+    "russian-state": "vermillion",
+    "ukrainian-state": "blue",
+    "independent-media": "green",
+    "think-tank": "orange",
+    "anonymous": "grey",
+    "platform": "sky",
+    "reporter": "purple",
+}
+SIDE_LABELS = {
+    "russian-state": "Russian state",
+    "ukrainian-state": "Ukrainian state",
+    "independent-media": "independent media",
+    "think-tank": "think tank",
+    "anonymous": "anonymous / unnamed",
+    "platform": "platform",
+    "reporter": "the reporter",
+}
+
 
 def pyplot() -> Any:
     """matplotlib.pyplot, with a non-interactive backend when no display is attached."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import finish, pyplot
+from course.plots._style import SIDE_COLOURS, SIDE_LABELS, finish, pyplot
 from course.widgets import OKABE_ITO
 
 __all__ = ["CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
@@ -18,10 +18,6 @@ __all__ = ["CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "tech
 CREDIT_FRAMING = ("Spans: the course's annotation of the article (course/data/framing.toml, CC BY 4.0); taxonomy after "
                   "SemEval-2020 Task 11 (Da San Martino et al. 2020) and SemEval-2023 Task 3 (Piskorski et al. 2023).")
 # Colour-blind-safe colours for the sides that have framing spans, in the order they are stacked.
-SIDE_COLOURS = {"russian-state": "vermillion", "ukrainian-state": "blue", "anonymous": "orange",
-                "think-tank": "green", "reporter": "purple"}
-SIDE_LABELS = {"russian-state": "Russian state", "ukrainian-state": "Ukrainian state", "anonymous": "anonymous",
-               "think-tank": "think tank", "reporter": "the reporter"}
 
 
 def _side_order(sides: set[str]) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import finish, pyplot
+from course.plots._style import SIDE_COLOURS, SIDE_LABELS, finish, pyplot
 from course.widgets import OKABE_ITO
 
 __all__ = ["CREDIT_SOURCES", "SIDE_COLOURS", "citation_graph", "graph_layout", "verification_chart",
@@ -25,21 +25,8 @@ __all__ = ["CREDIT_SOURCES", "SIDE_COLOURS", "citation_graph", "graph_layout", "
 
 CREDIT_SOURCES = "Data: the course's attribution annotations (after PARC) of the article; sides from course/data/actors.toml"
 
-# side -> Okabe & Ito colour name (course.widgets.OKABE_ITO), safe for colour-blind readers
-SIDE_COLOURS = {
-    "russian-state": "vermillion",
-    "ukrainian-state": "blue",
-    "independent-media": "green",
-    "think-tank": "orange",
-    "anonymous": "grey",
-    "platform": "purple",
-    "reporter": "grey",
-}
 _SIDE_ORDER = ("russian-state", "ukrainian-state", "independent-media", "think-tank", "anonymous", "platform")
-_SIDE_LABEL = {
-    "russian-state": "Russian state", "ukrainian-state": "Ukrainian state", "independent-media": "independent media",
-    "think-tank": "think tank", "anonymous": "anonymous / unnamed", "platform": "platform", "reporter": "the reporter",
-}
+_SIDE_LABEL = SIDE_LABELS
 _PLATFORM_LABEL = {"facebook": "Facebook", "youtube": "YouTube", "social-media": "social media", "russia-1": "Russia-1"}
 
 
