@@ -7,7 +7,10 @@ Public API
 - ``QuoteNotFoundError``: a quote that is not in the article (suggests the closest text).
 - ``CourseTypeError`` / ``CourseValueError``: a wrong type or an out-of-range value.
 - ``AnnotationError``: a corpus annotation that does not validate (names the file and annotation).
-- ``check_type(value, types, name)`` / ``check_text(value, name)``: validation helpers.
+- ``check_type(value, types, name)``, ``check_number(value, name, low=, high=)``, ``check_text(value, name)``,
+  ``check_items(value, types, name)`` (a list of values of a type), ``check_path(value, name)``:
+  validation helpers that return the value or raise an error naming the parameter *name*.
+- ``unknown(kind, value, options, name=None)``: an ``UnknownIdError`` with "did you mean" hints.
 
 >>> from course.errors import check_type
 >>> check_type(3, int, "count")
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -28,7 +33,9 @@ __all__ = [
     "CourseValueError",
     "QuoteNotFoundError",
     "UnknownIdError",
+    "check_items",
     "check_number",
+    "check_path",
     "check_text",
     "check_type",
     "closest",
@@ -79,17 +86,23 @@ def closest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
     return [by_case[h] for h in hits]
 
 
-def unknown(kind: str, value: Any, options: Iterable[str]) -> UnknownIdError:
-    """Build an UnknownIdError that lists close matches, or all options when there are few."""
+def unknown(kind: str, value: Any, options: Iterable[str], name: str | None = None) -> UnknownIdError:
+    """Build an UnknownIdError that lists close matches, or all options when there are few.
+
+    With *name* (the parameter that held *value*) the message starts with it: "tid: unknown technique id ...".
+    """
     options = list(options)
     hint = closest(str(value), options)
     if hint:
         tail = "did you mean " + " or ".join(repr(h) for h in hint) + "?"
+    elif not options:
+        tail = "there are none yet"
     elif len(options) <= 12:
         tail = "known: " + ", ".join(repr(o) for o in options)
     else:
         tail = f"there are {len(options)} known ids, e.g. " + ", ".join(repr(o) for o in options[:5])
-    return UnknownIdError(f"unknown {kind} {value!r}; {tail}")
+    head = f"{name}: " if name else ""
+    return UnknownIdError(f"{head}unknown {kind} {value!r}; {tail}")
 
 
 def check_type(value: Any, types: type | tuple[type, ...], name: str) -> Any:
@@ -117,7 +130,8 @@ def check_number(value: Any, name: str, *, low: float | None = None, high: float
     number = float(value)
     unit_text = f" {unit}" if unit else ""
     if math.isnan(number) or math.isinf(number):
-        raise CourseValueError(f"{name} must be a finite number{unit_text}; got {value!r}")
+        of_unit = f" of {unit}" if unit else ""
+        raise CourseValueError(f"{name} must be a finite number{of_unit}; got {value!r}")
     if (low is not None and number < low) or (high is not None and number > high):
         bounds = f"between {low:g} and {high:g}" if low is not None and high is not None else (
             f"at least {low:g}" if low is not None else f"at most {high:g}")
@@ -131,3 +145,29 @@ def check_text(value: Any, name: str) -> str:
     if not value.strip():
         raise CourseValueError(f"{name} must not be empty")
     return value
+
+
+def check_items(value: Any, types: type | tuple[type, ...], name: str, *, what: str | None = None) -> list[Any]:
+    """Return *value* as a list after checking it is a list, tuple or other collection (not text, not a
+    dict) whose every item is an instance of *types*; *what* describes the items in the message."""
+    wanted = types if isinstance(types, tuple) else (types,)
+    what = what or " or ".join(t.__name__ for t in wanted)
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        hint = " (wrap a single one in a list: [x])" if isinstance(value, (str, bytes)) or isinstance(
+            value, wanted) else ""
+        raise CourseTypeError(f"{name} must be a list of {what}; got {describe(value)}{hint}")
+    items = list(value)
+    for i, item in enumerate(items):
+        check_type(item, types, f"{name}[{i}]")
+    return items
+
+
+def check_path(value: Any, name: str) -> Path:
+    """Return *value* as a Path if it is a non-empty string or a path object; otherwise raise naming *name*."""
+    if isinstance(value, os.PathLike):
+        return Path(value)
+    if not isinstance(value, str):
+        raise CourseTypeError(f"{name} must be a path (a str or pathlib.Path); got {describe(value)}")
+    if not value.strip():
+        raise CourseValueError(f"{name} must be a path; got an empty string")
+    return Path(value)

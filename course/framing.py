@@ -239,14 +239,16 @@ def techniques() -> list[Technique]:
 
 def technique(tid: str) -> Technique:
     """The technique with id *tid*, such as ``'euphemism'``."""
-    check_type(tid, str, "technique id")
+    return _technique(tid, "tid")
+
+
+def _technique(tid: str, name: str) -> Technique:
+    """``technique``, with errors that name the caller's parameter *name*."""
+    check_type(tid, str, name)
     table = _data()[0]
     if tid not in table:
-        raise unknown("technique id", tid, table)
+        raise unknown("technique id", tid, table, name=name)
     return table[tid]
-
-
-_technique = technique  # for functions whose parameter is called "technique"
 
 
 def families() -> dict[str, str]:
@@ -267,14 +269,14 @@ def spans(technique: str | None = None, speaker: str | None = None, side: str | 
 
     found = list(_data()[2])
     if technique is not None:
-        tid = _technique(technique).id
+        tid = _technique(technique, "technique").id
         found = [s for s in found if s.technique == tid]
     if speaker is not None:
         found = [s for s in found if s.speaker == load_corpus().get("actors", speaker)["id"]]
     if side is not None:
         check_type(side, str, "side")
         if side not in _sides():
-            raise unknown("side", side, sorted(_sides()))
+            raise unknown("side", side, sorted(_sides()), name="side")
         found = [s for s in found if s.side == side]
     if paragraph is not None:
         pid = load_corpus().article.paragraph(paragraph).id
@@ -291,7 +293,7 @@ def tally(by: str = "side") -> dict[str, dict[str, int]]:
     """How many spans of each technique each side (``by="side"``) or speaker (``by="speaker"``) has."""
     check_type(by, str, "by")
     if by not in ("side", "speaker"):
-        raise unknown("tally key", by, ["side", "speaker"])
+        raise unknown("tally key", by, ["side", "speaker"], name="by")
     out: dict[str, Counter[str]] = {}
     for s in spans():
         out.setdefault(getattr(s, by), Counter())[s.technique] += 1
@@ -344,12 +346,17 @@ def quote_ranges(text: str, quotes: Iterable[str], where: str = "the text") -> l
 
     Raises QuoteNotFoundError, with the closest sentence as a hint, for a quote that is not in the text.
     """
+    return _quote_ranges(text, quotes, check_text(where, "where"), "quotes")
+
+
+def _quote_ranges(text: str, quotes: Iterable[str], where: str, name: str) -> list[tuple[int, int]]:
+    """``quote_ranges``, with errors that name the caller's parameter *name* for the quotes."""
     check_type(text, str, "text")
     if isinstance(quotes, str) or not hasattr(quotes, "__iter__"):
-        raise CourseTypeError(f"quotes must be a list of strings, e.g. ['eerste', 'tweede']; got {describe(quotes)}")
+        raise CourseTypeError(f"{name} must be a list of strings, e.g. ['eerste', 'tweede']; got {describe(quotes)}")
     found: list[tuple[int, int]] = []
     for i, quote in enumerate(quotes):
-        check_text(quote, f"quotes[{i}]")
+        check_text(quote, f"{name}[{i}]")
         hits = [m.start() for m in re.finditer(re.escape(quote), text)]
         if not hits:
             raise _not_found(quote, text, where)
@@ -368,7 +375,7 @@ def loaded_density(text: str, phrases: Iterable[str]) -> float:
     A word counts once even when two phrases cover it. Every phrase must occur in the text.
     """
     check_text(text, "text")
-    ranges = quote_ranges(text, phrases)
+    ranges = _quote_ranges(text, phrases, "the text", "phrases")
     found = words(text)
     if not found:
         raise CourseValueError("text has no words, so a density per 100 words is undefined")
@@ -407,14 +414,15 @@ def paragraph_density(include_contested: bool = True) -> list[Density]:
 
 def score_quotes(text: str, predicted: Iterable[str], gold: Iterable[str]) -> Scores:
     """Character-overlap precision, recall and F1 of the quotes *predicted* against the *gold* quotes in *text*."""
-    return overlap_scores(quote_ranges(text, predicted, "the text"), quote_ranges(text, gold, "the text"))
+    return overlap_scores(_quote_ranges(text, predicted, "the text", "predicted"),
+                          _quote_ranges(text, gold, "the text", "gold"))
 
 
 def compare(quotes: Iterable[str], technique_id: str, paragraph: str) -> Scores:
     """Score quotes selected in *paragraph* against the course's spans of *technique_id* there."""
     from course.corpus import load_corpus
 
-    tid = technique(technique_id).id
+    tid = _technique(technique_id, "technique_id").id
     p = load_corpus().article.paragraph(paragraph)
     predicted = [(p.start + a, p.start + b) for a, b in quote_ranges(p.text, quotes, f"paragraph {p.id}")]
     return overlap_scores(predicted, [s.span for s in spans(technique=tid, paragraph=p.id)])
@@ -425,7 +433,7 @@ def _labels(values: Any, name: str) -> list[str]:
         raise CourseTypeError(f"{name} must be a list of technique ids, e.g. ['euphemism', 'slogan']; "
                               f"got {describe(values)}")
     for i, v in enumerate(values):
-        technique(check_type(v, str, f"{name}[{i}]"))
+        _technique(v, f"{name}[{i}]")
     return list(values)
 
 
@@ -469,7 +477,7 @@ def agreement(a: Sequence[str], b: Sequence[str], level: str = "technique") -> A
     """
     check_type(level, str, "level")
     if level not in ("technique", "family"):
-        raise unknown("agreement level", level, ["technique", "family"])
+        raise unknown("agreement level", level, ["technique", "family"], name="level")
     for name, labels in (("a", a), ("b", b)):
         if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple)):
             raise CourseTypeError(f"{name} must be a list of labels, one per item; got {describe(labels)}")
@@ -480,8 +488,8 @@ def agreement(a: Sequence[str], b: Sequence[str], level: str = "technique") -> A
     if not a:
         raise CourseValueError("agreement needs at least one labelled item")
     if level == "family":
-        a = [technique(x).family for x in a]
-        b = [technique(x).family for x in b]
+        a = [_technique(x, f"a[{i}]").family for i, x in enumerate(a)]
+        b = [_technique(x, f"b[{i}]").family for i, x in enumerate(b)]
     n = len(a)
     observed = sum(x == y for x, y in zip(a, b)) / n
     ca, cb = Counter(a), Counter(b)

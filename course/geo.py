@@ -35,7 +35,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from course.errors import CourseTypeError, CourseValueError, check_number, check_text, describe, unknown
+from course.errors import (
+    CourseError,
+    CourseTypeError,
+    CourseValueError,
+    check_number,
+    check_text,
+    check_type,
+    describe,
+    unknown,
+)
 
 __all__ = [
     "COMPASS_EN",
@@ -117,28 +126,38 @@ def check_latlon(lat: Any, lon: Any) -> tuple[float, float]:
 def locate(place: Any, country: str | None = None) -> Point:
     """A Point for *place*: a course place id, a name (any GeoNames or Dutch spelling), a GeoNames id,
     a GeoPlace or Point, or a ``(lat, lon)`` pair. An ambiguous name raises an error listing candidates."""
+    return _locate(place, country, "place")
+
+
+def _locate(place: Any, country: str | None, name: str) -> Point:
+    """``locate``, with errors that name the caller's parameter *name* ("a", "b", "place")."""
     from course.gazetteer import GeoPlace, load_gazetteer, place_point
 
     if isinstance(place, Point):
         return place
     if isinstance(place, GeoPlace):
         return Point(place.name, place.latitude, place.longitude, place.geonameid)
-    if isinstance(place, bool) or place is None:
-        raise CourseTypeError(f"place must be a place id, a name, a GeoNames id or (lat, lon); got {describe(place)}")
-    if isinstance(place, int):
-        return locate(load_gazetteer().get(place))
-    if isinstance(place, (tuple, list)):
-        if len(place) != 2:
-            raise CourseValueError(f"a position is a pair (lat, lon) in degrees; got {len(place)} value(s)")
-        lat, lon = check_latlon(place[0], place[1])
-        return Point(f"({lat:.4f}, {lon:.4f})", lat, lon)
     if isinstance(place, str):
-        check_text(place, "place")
+        check_text(place, name)
+    elif isinstance(place, bool) or not isinstance(place, (int, tuple, list)):
+        raise CourseTypeError(f"{name} must be a place id, a name, a GeoNames id or a (lat, lon) pair; "
+                              f"got {describe(place)}")
+    elif isinstance(place, (tuple, list)) and len(place) != 2:
+        raise CourseValueError(f"{name} must be a (lat, lon) pair in degrees; got {len(place)} value(s)")
+    if country is not None:
+        load_gazetteer().country(country)  # a clear error for a code that is not a country
+    try:  # the look-ups below say what is wrong; the prefix says which argument it is
+        if isinstance(place, int):
+            return _locate(load_gazetteer().get(place), None, name)
+        if isinstance(place, (tuple, list)):
+            lat, lon = check_latlon(place[0], place[1])
+            return Point(f"({lat:.4f}, {lon:.4f})", lat, lon)
         if place in _corpus_city_ids():
-            found = locate(place_point(place))
+            found = _locate(place_point(place), None, name)
             return Point(_corpus_city_ids()[place], found.latitude, found.longitude, found.geonameid)
-        return locate(load_gazetteer().resolve(place, country=country))
-    raise CourseTypeError(f"place must be a place id, a name, a GeoNames id or (lat, lon); got {describe(place)}")
+        return _locate(load_gazetteer().resolve(place, country=country), None, name)
+    except CourseError as err:
+        raise type(err)(f"{name}: {err}") from None
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +181,7 @@ def _geodesic(model: str) -> Any:
 
 def _model(model: str) -> str:
     if model not in MODELS:
-        raise unknown("earth model", model, MODELS)
+        raise unknown("earth model", model, MODELS, name="model")
     return model
 
 
@@ -186,7 +205,7 @@ class Leg:
 
 def leg(a: Any, b: Any, model: str = "wgs84") -> Leg:
     """The geodesic from *a* to *b* (see ``locate`` for what a place can be)."""
-    start, end = locate(a), locate(b)
+    start, end = _locate(a, None, "a"), _locate(b, None, "b")
     g = _geodesic(_model(model))
     line = g.Inverse(start.latitude, start.longitude, end.latitude, end.longitude)
     meridian = g.Inverse(start.latitude, start.longitude, end.latitude, start.longitude)["s12"]
@@ -212,7 +231,7 @@ def bearing_deg(a: Any, b: Any, model: str = "wgs84") -> float:
 
 def destination(a: Any, bearing: float, km: float, model: str = "wgs84") -> Point:
     """The point *km* kilometres from *a* along the initial bearing *bearing* (degrees)."""
-    start = locate(a)
+    start = _locate(a, None, "a")
     az = check_number(bearing, "bearing", unit="degrees")
     dist = check_number(km, "km", low=0, unit="km")
     out = _geodesic(_model(model)).Direct(start.latitude, start.longitude, az, dist * 1000)
@@ -222,7 +241,10 @@ def destination(a: Any, bearing: float, km: float, model: str = "wgs84") -> Poin
 
 def ring(a: Any, km: float, n: int = 121) -> list[tuple[float, float]]:
     """*n* (lat, lon) points at *km* kilometres from *a* in every direction: a geodesic circle."""
-    start = locate(a)
+    start = _locate(a, None, "a")
+    check_number(km, "km", low=0, unit="km")
+    if check_type(n, int, "n") < 2:
+        raise CourseValueError(f"n must be at least 2 (the first point is repeated as the last); got {n!r}")
     return [(p.latitude, p.longitude) for p in (destination(start, 360 * i / (n - 1), km) for i in range(n))]
 
 
@@ -355,6 +377,8 @@ def check_distance(stated_km: float, a: Any, b: Any, hedge: str | None = None) -
     from course.numbers import tolerance
 
     stated = check_number(stated_km, "stated_km", low=0, unit="km")
+    if hedge is not None:
+        check_text(hedge, "hedge")
     line = leg(a, b)
     allowed = tolerance(stated, hedge)
     straight = line.distance_km

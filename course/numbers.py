@@ -41,7 +41,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from course.errors import CourseValueError, check_number, check_text, unknown
+from course.errors import (
+    CourseTypeError,
+    CourseValueError,
+    check_items,
+    check_number,
+    check_text,
+    check_type,
+    describe,
+    unknown,
+)
 
 __all__ = [
     "APPROX_SHARE",
@@ -148,10 +157,10 @@ def _fold_apostrophe(text: str) -> str:
 
 def hedge(word: str) -> Hedge:
     """The hedge called *word* (Dutch or English; curly or straight apostrophe)."""
-    key = " ".join(_fold_apostrophe(check_text(word, "hedge")).casefold().split())
+    key = " ".join(_fold_apostrophe(check_text(word, "hedge word")).casefold().split())
     key = _ENGLISH.get(key, key)
     if key not in HEDGES:
-        raise unknown("hedge", word, list(HEDGES) + list(_ENGLISH))
+        raise unknown("hedge word", word, list(HEDGES) + list(_ENGLISH))
     return HEDGES[key]
 
 
@@ -175,6 +184,8 @@ def tolerance(value: float, word: str | Hedge | None = None) -> Interval:
     """The range a (hedged) number allows, by the rules in this module's docstring."""
     v = check_number(value, "value")
     half = granularity(v) / 2
+    if word is not None and not isinstance(word, (str, Hedge)):
+        raise CourseTypeError(f"word must be a hedge word such as \"zo'n\", a Hedge or None; got {describe(word)}")
     h = word if isinstance(word, Hedge) else (hedge(word) if word is not None else None)
     kind = h.kind if h else "exact"
     wide = max(half, APPROX_SHARE * abs(v))
@@ -221,19 +232,29 @@ def _below_hundred(word: str) -> int | None:
 
 def dutch_number(words: str) -> int:
     """The value of a Dutch number word up to the thousands: "dertig" -> 30, "vierenzeventig" -> 74."""
-    word = check_text(words, "words").strip().casefold().replace(" ", "")
+    value = _dutch_number(check_text(words, "words").strip().casefold().replace(" ", ""))
+    if value is None:
+        raise CourseValueError(f"words must be a Dutch number word the course can read (e.g. 'dertig', "
+                               f"'vierenzeventig', 'tweehonderd'); got {words!r}")
+    return value
+
+
+def _dutch_number(word: str) -> int | None:
+    """The value of a folded Dutch number word, or None when it is not one."""
     if word.isdigit():
         return int(word)
     total = 0
     for scale, factor in (("duizend", 1000), ("honderd", 100)):
         if scale in word:
             head, _, word = word.partition(scale)
-            total += (dutch_number(head) if head else 1) * factor
+            times = _dutch_number(head) if head else 1
+            if times is None:
+                return None
+            total += times * factor
     if word:
         rest = _below_hundred(word)
         if rest is None:
-            raise CourseValueError(f"{words!r} is not a Dutch number word the course can read "
-                                   "(e.g. 'dertig', 'vierenzeventig', 'tweehonderd')")
+            return None
         total += rest
     return total
 
@@ -287,7 +308,8 @@ def parse_quantity(text: str) -> Quantity:
         return Quantity(raw, None, found_hedge, " ".join(words[1:]), Interval(low, high),
                         f"'{lower[0]}' = at least two of that order of magnitude, below the next one")
     if not lower or (value := _value(lower[0])) is None:
-        raise CourseValueError(f"no number found at the start of {text!r} (after any hedge such as 'zo'n')")
+        raise CourseValueError(f"text must start with a number, after any hedge such as 'zo'n' (e.g. \"zo'n 74 "
+                               f"kilometer\"); no number found at the start of {text!r}")
     h = HEDGES.get(found_hedge) if found_hedge else None
     rule = h.rule if h else "a bare number: as precise as its last non-zero digit"
     return Quantity(raw, value, found_hedge, " ".join(words[1:]), tolerance(value, h), rule)
@@ -298,16 +320,29 @@ def parse_quantity(text: str) -> Quantity:
 def convert(value: float, unit_from: str, unit_to: str) -> float:
     """Convert a length between ``km``, ``mi`` (international mile) and ``m``."""
     x = check_number(value, "value")
-    for unit, name in ((unit_from, "unit_from"), (unit_to, "unit_to")):
-        if unit not in UNITS_KM:
-            raise unknown(f"unit ({name})", unit, UNITS_KM)
-    return x * UNITS_KM[unit_from] / UNITS_KM[unit_to]
+    return x * UNITS_KM[_unit(unit_from, "unit_from")] / UNITS_KM[_unit(unit_to, "unit_to")]
+
+
+def _unit(unit: str, name: str) -> str:
+    """*unit* if it is a length unit this module converts; an error naming the parameter *name* otherwise."""
+    if not isinstance(unit, str) or unit not in UNITS_KM:
+        raise unknown("length unit", unit, UNITS_KM, name=name)
+    return unit
 
 
 def unit_chain(value: float, unit: str, steps: list[tuple[str, int]]) -> list[tuple[float, str]]:
     """Pass *value* through conversions, rounding to *digits* at each step: [(value, unit), ...]."""
-    out = [(check_number(value, "value"), unit)]
-    for target, digits in steps:
+    out = [(check_number(value, "value"), _unit(unit, "unit"))]
+    if isinstance(steps, tuple) and steps and isinstance(steps[0], str):
+        raise CourseTypeError(f"steps must be a list of (unit, digits) pairs; got the single pair {steps!r}: "
+                              f"wrap it in a list, [{steps!r}]")
+    pairs = check_items(steps, (tuple, list), "steps", what="(unit, digits) pairs such as ('mi', 0)")
+    for i, step in enumerate(pairs):
+        if len(step) != 2:
+            raise CourseValueError(f"steps[{i}] must be a (unit, digits) pair such as ('mi', 0); got {step!r}")
+        _unit(step[0], f"steps[{i}] unit")
+        check_type(step[1], int, f"steps[{i}] digits")
+    for target, digits in pairs:
         current, current_unit = out[-1]
         out.append((round(convert(current, current_unit, target), digits), target))
     return out
@@ -316,6 +351,7 @@ def unit_chain(value: float, unit: str, steps: list[tuple[str, int]]) -> list[tu
 def whole_units_consistent_with(value_km: float, unit: str = "mi") -> list[int]:
     """The whole numbers of *unit* that convert to *value_km* once rounded to the kilometre."""
     km = check_number(value_km, "value_km", low=0)
+    _unit(unit, "unit")
     lo, hi = convert(km - 0.5, "km", unit), convert(km + 0.5, "km", unit)
     return [n for n in range(max(0, math.floor(lo)), math.ceil(hi) + 1) if round(convert(n, unit, "km")) == round(km)]
 

@@ -168,10 +168,10 @@ def _by_id() -> dict[str, Attribution]:
 
 def attribution(aid: str) -> Attribution:
     """The attribution with id *aid*, such as ``'p02.tass'``."""
-    check_type(aid, str, "attribution id")
+    check_type(aid, str, "aid")
     table = _by_id()
     if aid not in table:
-        raise unknown("attribution id", aid, table)
+        raise unknown("attribution id", aid, table, name="aid")
     return table[aid]
 
 

@@ -147,6 +147,9 @@ def test_figures_have_rings_scale_bar_north_arrow_and_projection_note() -> None:
     assert any("Plate carrée" in t and "GeoNames" in t for t in texts)
     assert len(claims_chart().axes[0].get_yticklabels()) == 3
     assert "2,500 km²" in area_chart().axes[0].get_title(loc="left")
+    for word in ("zeker", "tot", None):  # an open-ended hedge shades the range up to the edge of the chart
+        labels = area_chart(2500, word).axes[0].get_legend_handles_labels()[1]
+        assert any("allows" in label and ("None" not in label) for label in labels), labels
 
 
 def test_lesson_01_selfcheck_answers_come_from_the_library() -> None:

@@ -157,7 +157,7 @@ def test_filters() -> None:
     (lambda: framing.spans(speaker="putin-tv"), UnknownIdError, "actors id"),
     (lambda: framing.spans(paragraph="p99"), UnknownIdError, "paragraph id"),
     (lambda: framing.tally("technique"), UnknownIdError, "tally key"),
-    (lambda: framing.technique(3), CourseTypeError, "technique id must be str"),
+    (lambda: framing.technique(3), CourseTypeError, "tid must be str"),
 ])
 def test_bad_input_gets_a_clear_error(call, error, text) -> None:
     with pytest.raises(error, match=re.escape(text)):

@@ -55,12 +55,36 @@ ALIASES = {
 }
 
 # Functions exempt from the walk, each with its reason.
+_ARGPARSE = "a command-line half (add_arguments_*/cmd_*): only course.cli.main calls it, with argparse's objects"
 EXEMPT = {
     "course.cli.main": "the command line: argparse reports bad arguments itself and exits with status 2",
+    "course.grading.worker.main": "the grading worker's command line (a subprocess of course grade): argparse "
+                                  "reports bad arguments itself and exits with status 2",
+    "course.facts.cmd_facts": _ARGPARSE,
+    "course.framing.add_arguments_framing": _ARGPARSE,
+    "course.framing.cmd_framing": _ARGPARSE,
+    "course.grading.items.add_arguments_report": _ARGPARSE,
+    "course.grading.items.cmd_report": _ARGPARSE,
+    "course.grading.parallel.add_arguments_grade": _ARGPARSE,
+    "course.grading.parallel.cmd_grade": _ARGPARSE,
+    "course.grading.selfgrade.add_arguments_selfgrade": _ARGPARSE,
+    "course.grading.selfgrade.cmd_selfgrade": _ARGPARSE,
+    "course.grading.simulate.add_arguments_simulate": _ARGPARSE,
+    "course.grading.simulate.cmd_simulate": _ARGPARSE,
+    "course.grading.workflow.add_arguments_export": _ARGPARSE,
+    "course.grading.workflow.add_arguments_feedback": _ARGPARSE,
+    "course.grading.workflow.add_arguments_release": _ARGPARSE,
+    "course.grading.workflow.cmd_export": _ARGPARSE,
+    "course.grading.workflow.cmd_feedback": _ARGPARSE,
+    "course.grading.workflow.cmd_release": _ARGPARSE,
+    "course.sources.add_arguments_sources": _ARGPARSE,
+    "course.sources.cmd_sources": _ARGPARSE,
     "course.errors.describe": "accepts any value by design (it describes it for an error message)",
     "course.errors.check_type": "the validator itself: its job is to raise for a bad value",
     "course.errors.check_number": "the validator itself: its job is to raise for a bad value",
     "course.errors.check_text": "the validator itself: its job is to raise for a bad value",
+    "course.errors.check_items": "the validator itself: its job is to raise for a bad value",
+    "course.errors.check_path": "the validator itself: its job is to raise for a bad value",
     "course.errors.closest": "a helper for error messages that accepts any value (it compares str() forms)",
     "course.notebook.short_traceback": "formats an exception that IPython hands over; never called by students",
     "course.grading.guard.GuardedExecute": "an nbgrader preprocessor: traitlets validates its configuration",

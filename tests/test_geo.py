@@ -222,8 +222,8 @@ def test_latitude_out_of_range_suggests_a_swap() -> None:
     ((49.2, float("nan")), CourseValueError, "lon must be a finite number"),
     ((49.2, True), CourseTypeError, "lon must be a number"),
     ((49.2, 37.3, 0.0), CourseValueError, "pair"),
-    (None, CourseTypeError, "place must be"),
-    (3.5, CourseTypeError, "place must be"),
+    (None, CourseTypeError, "a must be a place id"),
+    (3.5, CourseTypeError, "a must be a place id"),
 ])
 def test_bad_positions(bad: object, error: type, message: str) -> None:
     with pytest.raises(error, match=message):
@@ -245,3 +245,19 @@ def test_unknown_and_ambiguous_places() -> None:
         direction_sector("linksaf")
     with pytest.raises(CourseValueError, match="points must be"):
         compass(10, points=32)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: distance_km("izium", "Kopiansk"), UnknownIdError, r"^b: unknown place name 'Kopiansk'"),
+    (lambda: bearing_deg(99999999, "izium"), UnknownIdError, r"^a: GeoNames id 99999999"),
+    (lambda: leg("izium", (95.0, 30.0)), CourseValueError, r"^b: lat must be between -90 and 90"),
+    (lambda: destination("", 90, 10), CourseValueError, r"^a must not be empty"),
+    (lambda: locate("Donetsk", country="XX"), UnknownIdError, r"country code 'XX'"),
+    (lambda: ring("izium", 10, 1), CourseValueError, r"^n must be at least 2"),
+    (lambda: ring("izium", 10, 2.5), CourseTypeError, r"^n must be int"),
+    (lambda: check_distance(74, "izium", "kupiansk", 5), CourseTypeError, r"^hedge must be str"),
+    (lambda: check_distance(74, "izium", "kupiansk", "zon"), UnknownIdError, r"unknown hedge word 'zon'.*zo'n"),
+])
+def test_errors_name_the_argument_that_is_wrong(call, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()

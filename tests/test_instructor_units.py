@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import course.grading
 from course.errors import CourseValueError
 from course.grading.gradebook import CellScore, GradingError, check_gradebook, course_root, db_url, redact
 from course.grading.items import EVERYONE_FULL, EVERYONE_ZERO, analyse, ebel_band, summary, upper_lower
@@ -121,6 +122,30 @@ def test_unreachable_and_missing_gradebooks(tmp_path: Path) -> None:
         check_gradebook("postgresql+psycopg://g:secret@127.0.0.1:9/db")
 
 
+def test_instructor_functions_name_the_argument_that_is_wrong(tmp_path: Path) -> None:
+    from course.errors import CourseTypeError, UnknownIdError
+    from course.grading.parallel import grade, plan
+    from course.grading.workflow import release
+
+    with pytest.raises(GradingError, match=r"^folder must be a submission folder"):
+        submission_digest(tmp_path / "missing")
+    with pytest.raises(CourseTypeError, match=r"^scores must be a list of CellScore rows.*\[x\]"):
+        analyse(CellScore("a", "00-warmup", "nb", "t", 1.0, 1.0, 1.0, None, False, 0.0))
+    with pytest.raises(CourseTypeError, match=r"^totals\['a'\] must be int or float"):
+        upper_lower({"a": "3"})
+    with pytest.raises(GradingError, match=r"^url must be a database URL"):
+        plan(tmp_path, "gradebook.db", ["00-warmup"])
+    with pytest.raises(CourseTypeError, match=r"^students must be a list of student ids; got str 'alice'"):
+        plan(tmp_path, "sqlite:///x.db", ["00-warmup"], "alice")
+    with pytest.raises(CourseValueError, match=r"^workers must be at least 1"):
+        grade(tmp_path, "sqlite:///x.db", ["00-warmup"], workers=0)
+    with pytest.raises(CourseTypeError, match=r"^root must be a path"):
+        release(None, "sqlite:///x.db", "00-warmup")
+    with pytest.raises(UnknownIdError, match=r"unknown assignment name '99-nope'"):
+        release(tmp_path, f"sqlite:///{tmp_path / 'gradebook.db'}", "99-nope")
+    assert not (tmp_path / "gradebook.db").exists(), "a rejected call must not create a gradebook"
+
+
 def test_course_root_needs_a_config(tmp_path: Path) -> None:
     with pytest.raises(GradingError, match="nbgrader_config.py"):
         course_root(tmp_path)
@@ -164,9 +189,9 @@ def test_kernel_config_takes_the_sandbox_hook(monkeypatch: pytest.MonkeyPatch) -
     fake.__spec__ = importlib.machinery.ModuleSpec("course.grading.sandbox", None)
     fake.kernel_config = lambda: {"Execute": {"kernel_manager_class": "my.SandboxedKernelManager"}}
     monkeypatch.setitem(sys.modules, "course.grading.sandbox", fake)
-    import course.grading
-
-    monkeypatch.setattr(course.grading, "sandbox", fake, raising=False)  # the real one may be imported already
+    # `from course.grading import sandbox` reads the package attribute once the real module was imported
+    # (test_friendly_errors imports every module first), so replace that too.
+    monkeypatch.setattr(course.grading, "sandbox", fake, raising=False)
     config = kernel_config()
     assert config.Execute.kernel_manager_class == "my.SandboxedKernelManager"
     del fake.kernel_config  # a sandbox module without the hook leaves the stock launch

@@ -149,3 +149,20 @@ def test_time_phrases(phrase: str, first: date, last: date) -> None:
 def test_bad_input(call, error) -> None:
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: hedge(5), CourseTypeError, r"^hedge word must be str"),
+    (lambda: tolerance(74, 5), CourseTypeError, r"^word must be a hedge word"),
+    (lambda: dutch_number("vierhonderdveel"), CourseValueError, r"^words must be a Dutch number word.*'vierhonderdveel'"),
+    (lambda: parse_quantity("kilometer"), CourseValueError, r"^text must start with a number"),
+    (lambda: convert(3, "km", "furlong"), UnknownIdError, r"^unit_to: unknown length unit 'furlong'"),
+    (lambda: whole_units_consistent_with(74, "yd"), UnknownIdError, r"^unit: unknown length unit 'yd'"),
+    (lambda: unit_chain(74, "km", ("mi", 0)), CourseTypeError, r"single pair.*wrap it in a list"),
+    (lambda: unit_chain(74, "km", [("mi", 0), ("furlong", 0)]), UnknownIdError, r"^steps\[1\] unit: unknown"),
+    (lambda: unit_chain(74, "km", [("mi", "0")]), CourseTypeError, r"^steps\[0\] digits must be int"),
+    (lambda: unit_chain(74, "km", [("mi",)]), CourseValueError, r"^steps\[0\] must be a \(unit, digits\) pair"),
+])
+def test_errors_name_the_argument_that_is_wrong(call, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()

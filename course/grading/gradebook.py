@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from course.errors import CourseError, unknown
+from course.errors import CourseError, check_items, check_path, check_text, check_type, unknown
 
 __all__ = ["CellScore", "GradingError", "cell_scores", "check_gradebook", "course_root", "db_url",
            "known_assignment", "nbgrader_ok", "open_api", "redact", "source_assignments", "submissions",
@@ -41,6 +41,7 @@ __all__ = ["CellScore", "GradingError", "cell_scores", "check_gradebook", "cours
 
 REPO_COURSE = Path(__file__).resolve().parents[2] / "assignments"
 CONFIG = "nbgrader_config.py"
+_URL = re.compile(r"^[a-z][a-z0-9+]*://")
 
 
 class GradingError(CourseError):
@@ -50,7 +51,7 @@ class GradingError(CourseError):
 def course_root(root: str | Path | None = None) -> Path:
     """The nbgrader course folder: *root*, else the current folder, else the repository's assignments/."""
     if root is not None:
-        path = Path(root).expanduser().resolve()
+        path = check_path(root, "root").expanduser().resolve()
         if not (path / CONFIG).is_file():
             raise GradingError(f"--root must be an nbgrader course folder with {CONFIG}; {path} has none")
         return path
@@ -64,8 +65,11 @@ def course_root(root: str | Path | None = None) -> Path:
 
 def db_url(root: Path, db: str | None = None) -> str:
     """The gradebook's database URL: *db*, else $COURSE_DB_URL, else ``sqlite:///<root>/gradebook.db``."""
-    url = db or os.environ.get("COURSE_DB_URL") or f"sqlite:///{Path(root) / 'gradebook.db'}"
-    if not re.match(r"^[a-z][a-z0-9+]*://", url):
+    root = check_path(root, "root")
+    if db is not None:
+        check_type(db, str, "db")
+    url = db or os.environ.get("COURSE_DB_URL") or f"sqlite:///{root / 'gradebook.db'}"
+    if not _URL.match(url):
         raise GradingError(f"--db must be a database URL such as sqlite:///gradebook.db or "
                            f"postgresql://user@host/db; got {url!r}")
     if url.startswith(("postgresql://", "postgres://")):
@@ -76,7 +80,25 @@ def db_url(root: Path, db: str | None = None) -> str:
 
 def redact(url: str) -> str:
     """*url* with the password replaced by ``***``."""
+    check_type(url, str, "url")
     return re.sub(r"^([a-z0-9+]+://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _check_url(url: str, name: str = "url") -> str:
+    """*url* if it looks like a database URL (scheme://...); a GradingError naming *name* otherwise."""
+    check_type(url, str, name)
+    if not _URL.match(url):
+        raise GradingError(f"{name} must be a database URL such as sqlite:///gradebook.db or "
+                           f"postgresql://user@host/db; got {url!r}")
+    return url
+
+
+def _folder(root: Path, name: str = "root") -> Path:
+    """*root* as a Path if it is an existing folder; a GradingError naming *name* otherwise."""
+    path = check_path(root, name)
+    if not path.is_dir():
+        raise GradingError(f"{name} must be an existing folder; {path} is not one")
+    return path
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -87,6 +109,8 @@ def _sqlite_path(url: str) -> Path | None:
 
 def check_gradebook(url: str, create: bool = False) -> None:
     """Raise ``GradingError`` unless the gradebook at *url* exists (or may be created) and answers."""
+    _check_url(url)
+    check_type(create, bool, "create")
     path = _sqlite_path(url)
     if path is not None:
         if not path.parent.is_dir():
@@ -110,7 +134,7 @@ def check_gradebook(url: str, create: bool = False) -> None:
 
 def source_assignments(root: Path) -> list[str]:
     """The assignments in ``<root>/source/``, in order."""
-    folder = Path(root) / "source"
+    folder = check_path(root, "root") / "source"
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -118,7 +142,8 @@ def source_assignments(root: Path) -> list[str]:
 
 def submissions(root: Path, assignment: str) -> dict[str, Path]:
     """Student id -> folder, for every ``<root>/submitted/<student>/<assignment>/``."""
-    base = Path(root) / "submitted"
+    base = check_path(root, "root") / "submitted"
+    check_text(assignment, "assignment")
     if not base.is_dir():
         return {}
     return {p.name: p / assignment for p in sorted(base.iterdir())
@@ -127,7 +152,7 @@ def submissions(root: Path, assignment: str) -> dict[str, Path]:
 
 def submitted_students(root: Path) -> list[str]:
     """Every student with a folder in ``<root>/submitted/``."""
-    base = Path(root) / "submitted"
+    base = check_path(root, "root") / "submitted"
     return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
 
 
@@ -143,13 +168,17 @@ def _gradebook_assignments(url: str) -> list[str]:
 
 def known_assignment(root: Path, url: str | None, name: str) -> str:
     """*name* if it is in ``source/`` or in the gradebook; otherwise an UnknownIdError listing both."""
+    check_path(root, "root")
+    if url is not None:
+        _check_url(url)
+    check_text(name, "name")
     known = set(source_assignments(root))
     if name in known:
         return name
     if url:
         known |= set(_gradebook_assignments(url))
     if name not in known:
-        raise unknown("assignment", name, sorted(known))
+        raise unknown("assignment name", name, sorted(known))
     return name
 
 
@@ -171,6 +200,9 @@ class CellScore:
 
 def cell_scores(url: str, assignments: list[str] | None = None) -> list[CellScore]:
     """Every graded cell of every submission in the gradebook, sorted by assignment, student, notebook, cell."""
+    _check_url(url)
+    if assignments is not None:
+        assignments = check_items(assignments, str, "assignments", what="assignment names")
     from nbgrader.api import Gradebook
 
     out: list[CellScore] = []
@@ -190,6 +222,10 @@ def cell_scores(url: str, assignments: list[str] | None = None) -> list[CellScor
 
 def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """os.environ with this interpreter's bin folder first on PATH (nbgrader runs ``alembic`` from there)."""
+    if extra is not None:
+        check_type(extra, dict, "extra")
+        check_items(extra.keys(), str, "extra's keys", what="names of environment variables")
+        check_items(extra.values(), str, "extra's values", what="strings")
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)
     if env.get("PATH", "").split(os.pathsep)[0] != bin_dir:
@@ -200,6 +236,8 @@ def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def nbgrader_ok(result: dict[str, Any], what: str) -> str:
     """The log of a successful nbgrader step; a GradingError quoting nbgrader's reason otherwise."""
+    check_type(result, dict, "result")
+    check_text(what, "what")
     log = result.get("log", "") or ""
     if result.get("success"):
         return log
@@ -224,6 +262,9 @@ def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = Fa
 
     With *kernel* the grading kernel's launch settings (``course.grading.worker.kernel_config``) are applied.
     """
+    root, url = _folder(root), _check_url(url)
+    check_text(log_level, "log_level")
+    check_type(kernel, bool, "kernel")
     os.environ["PATH"] = tool_env()["PATH"]  # nbgrader's Gradebook runs `alembic` when it creates a database
     from nbgrader.apps import NbGraderAPI
     from nbgrader.apps.autogradeapp import AutogradeApp

@@ -43,13 +43,12 @@ from __future__ import annotations
 
 import argparse
 import html
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from course.errors import CourseValueError
+from course.errors import CourseValueError, check_items, check_number, check_path, check_type
 from course.grading.gradebook import CellScore
 
 __all__ = ["AssignmentAnalysis", "ItemStats", "add_arguments_report", "analyse", "cmd_report", "ebel_band",
@@ -103,8 +102,7 @@ class AssignmentAnalysis:
 
 def ebel_band(d: float) -> str:
     """Ebel and Frisbie's description of a discrimination index *d* (-1 to 1)."""
-    if not isinstance(d, (int, float)) or math.isnan(d) or not -1.0 <= d <= 1.0:
-        raise CourseValueError(f"a discrimination index must be a number between -1 and 1; got {d!r}")
+    d = check_number(d, "the discrimination index d", low=-1.0, high=1.0)
     if d < 0:
         return "negative"
     return "very good" if d >= 0.40 else "reasonably good" if d >= 0.30 else "marginal" if d >= 0.20 else "poor"
@@ -112,7 +110,11 @@ def ebel_band(d: float) -> str:
 
 def upper_lower(totals: dict[str, float], share: float = GROUP_SHARE) -> tuple[list[str], list[str]]:
     """The upper and lower *share* of students by total score (at least one each; ties broken by id)."""
-    if not 0 < share <= 0.5:
+    check_type(totals, dict, "totals")
+    for student, total in totals.items():
+        check_type(student, str, f"totals key {student!r} (a student id)")
+        check_number(total, f"totals[{student!r}]", unit="points")
+    if not 0 < check_number(share, "share") <= 0.5:
         raise CourseValueError(f"share must be above 0 and at most 0.5; got {share!r}")
     ranked = sorted(totals, key=lambda s: (-totals[s], s))
     size = max(1, round(share * len(ranked))) if len(ranked) >= 2 else 0
@@ -136,8 +138,9 @@ def _item(assignment: str, notebook: str, cell: str, max_score: float, by_studen
 
 def analyse(scores: Iterable[CellScore]) -> list[AssignmentAnalysis]:
     """Item analysis of every assignment in *scores* (rows from ``cell_scores``)."""
+    rows = check_items(scores, CellScore, "scores", what="CellScore rows (from cell_scores)")
     by_assignment: dict[str, list[CellScore]] = defaultdict(list)
-    for row in scores:
+    for row in rows:
         by_assignment[row.assignment].append(row)
     out = []
     for assignment, every_row in sorted(by_assignment.items()):
@@ -170,7 +173,7 @@ def analyse(scores: Iterable[CellScore]) -> list[AssignmentAnalysis]:
 def summary(analyses: list[AssignmentAnalysis]) -> str:
     """A short text summary for the terminal: one block per assignment, flagged items first."""
     lines = []
-    for a in analyses:
+    for a in _analyses(analyses):
         mean = sum(a.totals.values()) / a.students if a.students else 0.0
         share = f" ({100 * mean / a.max_total:.0f} %)" if a.max_total else ""
         lines.append(f"{a.assignment}: {a.students} student(s), mean {mean:.2f} of {a.max_total:g} points{share}, "
@@ -187,6 +190,10 @@ def summary(analyses: list[AssignmentAnalysis]) -> str:
     return "\n".join(lines)
 
 
+def _analyses(analyses: list[AssignmentAnalysis]) -> list[AssignmentAnalysis]:
+    return check_items(analyses, AssignmentAnalysis, "analyses", what="AssignmentAnalysis objects (from analyse)")
+
+
 def _cell(text: object) -> str:
     return f"<td>{html.escape(str(text))}</td>"
 
@@ -195,7 +202,8 @@ def write_report(analyses: list[AssignmentAnalysis], folder: Path) -> Path:
     """Write ``index.html`` and its PNG figures into *folder*; returns the HTML file."""
     from course.plots.items import item_distributions, item_map, total_histogram
 
-    folder = Path(folder)
+    analyses = _analyses(analyses)
+    folder = check_path(folder, "folder")
     folder.mkdir(parents=True, exist_ok=True)
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Item analysis</title>",
              "<style>body{font-family:sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222}"

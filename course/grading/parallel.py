@@ -49,9 +49,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from course.errors import unknown
-from course.grading.gradebook import (GradingError, check_gradebook, course_root, db_url, known_assignment, redact,
-                                      source_assignments, submissions, submitted_students, tool_env)
+from course.errors import CourseValueError, check_items, check_number, check_path, check_type, unknown
+from course.grading.gradebook import (GradingError, _check_url, check_gradebook, course_root, db_url, known_assignment,
+                                      redact, source_assignments, submissions, submitted_students, tool_env)
 
 __all__ = ["Failure", "GradeRun", "Task", "add_arguments_grade", "cmd_grade", "grade", "plan", "submission_digest"]
 
@@ -105,6 +105,9 @@ def submission_digest(folder: Path) -> str:
     Symbolic links are not followed (their target text is hashed) and special files are skipped,
     so a planted link or pipe can neither leak another file into the digest nor block it.
     """
+    folder = check_path(folder, "folder")
+    if not folder.is_dir():
+        raise GradingError(f"folder must be a submission folder; {folder} is not a folder")
     h = hashlib.sha256()
     entries = []
     for here, dirs, files in os.walk(folder, followlinks=False):
@@ -195,10 +198,19 @@ def _check_students(root: Path, url: str, assignments: list[str], students: list
                                    f"expected the folder {Path(root) / 'submitted' / student / assignment}")
 
 
+def _run_arguments(root: Path, url: str, assignments: Iterable[str],
+                   students: list[str] | None) -> tuple[Path, str, list[str], list[str] | None]:
+    """The arguments shared by ``plan`` and ``grade``, checked: (root, url, assignments, students)."""
+    return (check_path(root, "root"), _check_url(url),
+            check_items(assignments, str, "assignments", what="assignment names"),
+            None if students is None else check_items(students, str, "students", what="student ids"))
+
+
 def plan(root: Path, url: str, assignments: list[str], students: list[str] | None = None,
          force: bool = False) -> tuple[list[Task], list[tuple[str, str]], list[Failure], list[str]]:
     """Decide what to grade: (tasks, submissions already up to date, unreadable submissions, notes)."""
-    root = Path(root)
+    root, url, assignments, students = _run_arguments(root, url, assignments, students)
+    check_type(force, bool, "force")
     for name in assignments:
         known_assignment(root, url, name)
     view = _gradebook_view(url, assignments)
@@ -405,7 +417,12 @@ def grade(root: Path, url: str, assignments: Iterable[str], students: list[str] 
           force: bool = False, workers: int | None = None, timeout: float = 900.0, progress: bool = True,
           say: Any = print) -> GradeRun:
     """Autograde every submission of *assignments* that needs it, in parallel; returns what was done."""
-    root, assignments = Path(root), list(assignments)
+    root, url, assignments, students = _run_arguments(root, url, assignments, students)
+    check_type(force, bool, "force")
+    if workers is not None and check_type(workers, int, "workers") < 1:
+        raise CourseValueError(f"workers must be at least 1; got {workers!r}")
+    check_number(timeout, "timeout", low=1, unit="seconds")
+    check_type(progress, bool, "progress")
     check_gradebook(url)
     for name in assignments:
         known_assignment(root, url, name)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from course.errors import check_items, check_path, check_text, unknown
 from course.grading.gradebook import CellScore, GradingError, cell_scores, course_root, source_assignments
 
 __all__ = ["LEARNER", "SelfGrade", "add_arguments_selfgrade", "cmd_selfgrade", "match_assignment", "selfgrade"]
@@ -93,11 +94,12 @@ def _grade_ids(nb: dict) -> set[str]:
 
 def match_assignment(root: Path, notebook_path: Path, assignment: str | None = None) -> tuple[str, str]:
     """(assignment, notebook name) of a learner's file: by file name, else by the grade ids of its cells."""
+    root, notebook_path = check_path(root, "root"), check_path(notebook_path, "notebook_path")
+    if assignment is not None:
+        check_text(assignment, "assignment")
     names = [assignment] if assignment else source_assignments(root)
     if assignment and assignment not in source_assignments(root):
-        from course.errors import unknown
-
-        raise unknown("assignment", assignment, source_assignments(root))
+        raise unknown("assignment", assignment, source_assignments(root), name="assignment")
     books = [(a, p) for a in names for p in sorted((Path(root) / "source" / a).glob("*.ipynb"))]
     for a, p in books:
         if notebook_path.stem == p.stem:
@@ -114,6 +116,9 @@ def selfgrade(paths: list[Path], assignment: str | None = None, root: Path | Non
     """Grade the learner's notebook(s) in a private scratch course; the learner's files are only read."""
     from course.grading.gradebook import db_url, nbgrader_ok, open_api
 
+    paths = check_items(paths, (str, os.PathLike), "paths", what="notebook paths (or folders holding them)")
+    if assignment is not None:
+        check_text(assignment, "assignment")
     root = course_root(root)
     files: list[Path] = []
     for path in (Path(p).expanduser() for p in paths):

@@ -42,6 +42,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from course.errors import check_items, check_type
 from course.grading.gradebook import (REPO_COURSE, GradingError, course_root, db_url, redact, source_assignments,
                                       submissions)
 
@@ -80,6 +81,8 @@ class Simulation:
 def class_profiles(seed: int, students: list[str]) -> dict[str, tuple[str, float]]:
     """Student -> (profile, ability θ): profiles in the shares of PROFILES (each at least once when the class
     is big enough), assigned in a seeded random order."""
+    check_type(seed, int, "seed")
+    students = check_items(students, str, "students", what="student ids")
     n = len(students)
     exact = {name: share * n for name, (share, _) in PROFILES.items()}
     counts = {name: int(v) for name, v in exact.items()}

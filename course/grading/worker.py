@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from course.errors import check_number, check_text
+
 __all__ = ["kernel_config", "main", "sqlite_busy_url"]
 
 
@@ -55,6 +57,8 @@ def kernel_config() -> Any:
 
 def sqlite_busy_url(url: str, seconds: float) -> str:
     """*url* with a busy timeout when it is SQLite: a writer then waits its turn instead of failing."""
+    check_text(url, "url")
+    check_number(seconds, "seconds", low=0, unit="seconds")
     if not url.startswith("sqlite:") or "timeout=" in url:
         return url
     return f"{url}{'&' if '?' in url else '?'}timeout={seconds:g}"

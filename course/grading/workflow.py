@@ -24,8 +24,9 @@ import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course.grading.gradebook import (CellScore, GradingError, cell_scores, check_gradebook, nbgrader_ok, open_api,
-                                      redact, submissions)
+from course.errors import check_path, check_text, check_type
+from course.grading.gradebook import (CellScore, GradingError, _check_url, cell_scores, check_gradebook, nbgrader_ok,
+                                      open_api, redact, submissions)
 from course.grading.parallel import add_common_arguments, resolve
 
 __all__ = ["ReleaseSummary", "add_arguments_export", "add_arguments_feedback", "add_arguments_release", "cmd_export",
@@ -66,8 +67,18 @@ def _summary(root: Path, assignment: str) -> ReleaseSummary:
     return ReleaseSummary(assignment, len(books), auto, auto_points, manual, manual_points)
 
 
+def _step_arguments(root: Path, url: str, assignment: str, exchange: bool = False) -> Path:
+    """Check the arguments every nbgrader step takes; returns *root* as a Path."""
+    folder = check_path(root, "root")
+    _check_url(url)
+    check_text(assignment, "assignment")
+    check_type(exchange, bool, "exchange")
+    return folder
+
+
 def release(root: Path, url: str, assignment: str, exchange: bool = False) -> ReleaseSummary:
     """Generate the student version of *assignment* in release/ (and copy it to the exchange)."""
+    _step_arguments(root, url, assignment, exchange)
     if not (Path(root) / "source" / assignment).is_dir():
         from course.grading.gradebook import known_assignment
 
@@ -83,6 +94,7 @@ def release(root: Path, url: str, assignment: str, exchange: bool = False) -> Re
 
 def collect(root: Path, url: str, assignment: str) -> int:
     """Collect the submissions of *assignment* from the exchange into submitted/; returns how many there are."""
+    _step_arguments(root, url, assignment)
     api = open_api(root, url)
     nbgrader_ok(api.collect(assignment), f"nbgrader collect {assignment}")
     return len(submissions(root, assignment))
@@ -94,6 +106,7 @@ def _waiting(scores: list[CellScore]) -> int:
 
 def feedback(root: Path, url: str, assignment: str, exchange: bool = False) -> tuple[int, int]:
     """Write HTML feedback for every autograded submission of *assignment*: (feedback files, waiting for a grader)."""
+    _step_arguments(root, url, assignment, exchange)
     check_gradebook(url)
     graded = sorted(p for p in (Path(root) / "autograded").glob(f"*/{assignment}") if p.is_dir())
     if not graded:
@@ -109,8 +122,11 @@ def feedback(root: Path, url: str, assignment: str, exchange: bool = False) -> t
 
 def export(root: Path, url: str, path: Path, cells: bool = False) -> tuple[int, int]:
     """Write grades to CSV at *path*: nbgrader's table, or one row per graded cell. Returns (rows, students)."""
+    check_path(root, "root")
+    _check_url(url)
+    path = check_path(path, "path")
+    check_type(cells, bool, "cells")
     check_gradebook(url)
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if cells:
         scores = cell_scores(url)

@@ -147,18 +147,22 @@ def claims_chart() -> Any:
 
 def area_chart(area_km2: float = 2500.0, hedge: str | None = "zo'n") -> Any:
     """The claimed area against the land area of Dutch provinces and Luxembourg, with the hedge's range."""
+    from course.errors import check_number
     from course.numbers import circle_radius_km, reference_areas, square_side_km, tolerance
 
+    allowed = tolerance(check_number(area_km2, "area_km2", low=0, unit="km²"), hedge)
     plt = pyplot()
     areas = sorted(reference_areas(), key=lambda a: a.land_km2)
-    allowed = tolerance(area_km2, hedge)
     fig, ax = plt.subplots(figsize=(8, 5.4))
     for y, a in enumerate(areas):
         colour = OKABE_ITO["green" if a.kind == "country" else "sky"][0]
         ax.barh(y, a.land_km2, color=colour, height=0.7)
         ax.text(a.land_km2 + 40, y, f"{a.land_km2:,.0f}", va="center", fontsize=8)
-    ax.axvspan(allowed.low, allowed.high, color=OKABE_ITO["orange"][1], alpha=0.7, zorder=0,
-               label=f"'{hedge} {area_km2:g}' allows {allowed} km²")
+    edge = 1.08 * max(area_km2, *(a.land_km2 for a in areas))  # an open side ("zeker", "tot") runs to here
+    low = 0.0 if allowed.low is None else allowed.low
+    high = edge if allowed.high is None else allowed.high
+    said = f"{hedge} {area_km2:g}" if hedge else f"{area_km2:g}"
+    ax.axvspan(low, high, color=OKABE_ITO["orange"][1], alpha=0.7, zorder=0, label=f"'{said}' allows {allowed} km²")
     ax.axvline(area_km2, color=OKABE_ITO["vermillion"][0], linewidth=2, label=f"claimed: {area_km2:,.0f} km²")
     ax.set_yticks(range(len(areas)), [f"{a.name}{' (country)' if a.kind == 'country' else ''}" for a in areas])
     ax.set_xlabel("land area (km²)")

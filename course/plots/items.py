@@ -31,12 +31,24 @@ def _done(fig: Any, a: Any, right: float = 1.0) -> Any:
     return finish(fig)
 
 
+def _analysis(a: Any) -> Any:
+    """*a* if it is an ``AssignmentAnalysis``; a CourseTypeError naming the parameter otherwise."""
+    from course.errors import CourseTypeError, describe
+    from course.grading.items import AssignmentAnalysis
+
+    if not isinstance(a, AssignmentAnalysis):
+        raise CourseTypeError(f"a must be an AssignmentAnalysis (one item of course.grading.items.analyse(...)); "
+                              f"got {describe(a)}")
+    return a
+
+
 def _label(cell: str) -> str:
     return cell[:-5] if cell.endswith("_test") else cell
 
 
 def total_histogram(a: Any) -> Any:
     """Histogram of the students' total scores on one assignment, with the class mean."""
+    a = _analysis(a)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     totals = list(a.totals.values())
@@ -58,6 +70,7 @@ def total_histogram(a: Any) -> Any:
 
 def item_map(a: Any) -> Any:
     """Each item's difficulty (x) against its discrimination (y); items that look broken in vermillion."""
+    a = _analysis(a)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for level, word in ((0.40, "very good"), (0.30, "reasonably good"), (0.20, "marginal")):
@@ -89,6 +102,7 @@ def item_map(a: Any) -> Any:
 
 def item_distributions(a: Any) -> Any:
     """Small multiples: how many students earned each score on each item."""
+    a = _analysis(a)
     plt = pyplot()
     n = max(1, len(a.items))
     cols = min(4, n)
