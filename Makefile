@@ -6,7 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LESSON ?= notebooks/00-start.ipynb
-PYTEST_ARGS ?=
+# The suite runs on every core, one test file per worker (module fixtures grade whole classes once).
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: help lab test install system-deps clean
 
