@@ -3,9 +3,10 @@
 Simulates a class (``course simulate``; default 60 students x every assignment in
 assignments/source), copies it, grades one copy with stock ``nbgrader autograde <assignment>`` (one
 run per assignment, one after the other, as an instructor would) and the other with
-``python -m course grade``, then prints both wall-clock times (start-up included), the speed-up,
+``python -m course grade`` (and a third copy with ``course grade`` and the sandbox switched off),
+then prints the wall-clock times (start-up included), the speed-up,
 the machine's load, and whether every cell score in the two gradebooks is identical. Exits 1 if
-any score differs. Target: a speed-up of at least 1.7x on 2 cores.
+any score differs. Targets: a speed-up of at least 1.7x on 2 cores; the sandbox within 1.3x.
 
     .venv/bin/python benchmarks/grade_class.py [--students 60] [--workers N] [--seed 2022] [--out DIR]
 """
@@ -49,12 +50,13 @@ def main() -> int:
     args = parser.parse_args()
 
     shutil.rmtree(args.out, ignore_errors=True)
-    ours, stock = args.out / "course-grade", args.out / "stock"
+    ours, stock, bare = args.out / "course-grade", args.out / "stock", args.out / "course-grade-no-sandbox"
     env = tool_env()
     env.pop("COURSE_DB_URL", None)
     start = time.perf_counter()
     sim = simulate(ours, args.students, seed=args.seed, source_root=ROOT / "assignments")
     shutil.copytree(ours, stock)
+    shutil.copytree(ours, bare)
     assignments = source_assignments(ours)
     print(f"simulated {len(sim.students)} students x {len(assignments)} assignment(s) "
           f"({', '.join(assignments)}) = {len(sim.students) * len(assignments)} submissions "
@@ -80,6 +82,15 @@ def main() -> int:
         print(f"course grade failed:\n{done.stdout}\n{done.stderr[-3000:]}")
         return 1
     rerun_seconds, _ = _timed(command, ROOT, env)
+
+    from course.grading import sandbox
+
+    print(f"course grade, parallel, sandbox off (COURSE_SANDBOX=off) ... ({_load()})", flush=True)
+    bare_command = [c if c != str(ours) else str(bare) for c in command]
+    bare_seconds, done = _timed(bare_command, ROOT, {**env, "COURSE_SANDBOX": "off"})
+    if done.returncode != 0:
+        print(f"course grade without the sandbox failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+        return 1
     print(f"done ({_load()})")
 
     a = cell_scores(f"sqlite:///{stock / 'gradebook.db'}")
@@ -92,7 +103,14 @@ def main() -> int:
           f"{'met' if stock_seconds / ours_seconds >= 1.7 else 'MISSED'}")
     print(f"rerun of course grade (all up to date): {rerun_seconds:6.1f} s")
     print(f"cell scores compared: {len(a)}; identical: {'yes' if same else f'NO ({differ} differ)'}")
-    return 0 if same else 1
+    c = cell_scores(f"sqlite:///{bare / 'gradebook.db'}")
+    ratio = ours_seconds / bare_seconds
+    print(f"\nsandbox: {sandbox.status()}")
+    print(f"course grade with the sandbox:          {ours_seconds:7.1f} s")
+    print(f"course grade without it:                {bare_seconds:7.1f} s")
+    print(f"with / without:                         {ratio:7.2f}x   target <= 1.3x: {'met' if ratio <= 1.3 else 'MISSED'}")
+    print(f"scores with and without the sandbox identical: {'yes' if b == c else 'NO'}")
+    return 0 if same and b == c else 1
 
 
 if __name__ == "__main__":
