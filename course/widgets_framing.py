@@ -101,7 +101,7 @@ class FramingReader:
         current = "".join(f"<li>“{html.escape(s.quote)}”: {html.escape(s.rationale)}"
                           + (f" <i>Contested: {html.escape(s.contested)}</i>" if s.contested else "") + "</li>"
                           for s in here)
-        return (f"<div style='border-left:4px solid {colour[0]};padding-left:8px;max-width:26em'>"
+        return (f"<div style='border-left:4px solid {colour[0]};padding-left:8px;max-width:26em;line-height:1.45'>"
                 f"<b>{html.escape(t.name)}</b> <span style='color:#666'>({t.family})</span>"
                 f"<p>{html.escape(t.definition)}</p>"
                 f"<p><b>Look for:</b> {html.escape(t.look_for)}</p>"

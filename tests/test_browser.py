@@ -1,8 +1,8 @@
-"""End to end in a real browser: JupyterLab on loopback, lesson 00 in headless Chromium.
+"""End to end in a real browser: JupyterLab on loopback, lessons 00 and 03 in headless Chromium.
 
 Starts JupyterLab on 127.0.0.1 over a scratch copy of the lessons (so nothing in the repository is
-written), opens lesson 00 in Debian's Chromium driven by Playwright, runs every cell, checks that
-the reader widget renders and reacts to clicks, and saves a screenshot to tests/artifacts/.
+written), opens lessons 00 and 03 in Debian's Chromium driven by Playwright, runs every cell, checks that
+the reader widgets render and react to clicks, and saves screenshots to tests/artifacts/.
 Skips when Chromium is missing, except under CI=true, where a missing browser is a failure.
 """
 
@@ -49,10 +49,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
                IPYTHONDIR=str(tmp / "ipython"), PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
     env.pop("JUPYTER_DATA_DIR", None)
+    # render every cell (no virtual scrolling), so a widget far down a lesson is in the page to check and shoot
+    settings = tmp / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}', encoding="utf-8")
     log = open(tmp / "jupyterlab.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+         f"--LabApp.user_settings_dir={tmp / 'settings'}",
          "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          "--ServerApp.allow_root=True"],
         cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -78,23 +83,36 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
     log.close()
 
 
+def _run_lesson(p, base: str, token: str, notebook: str):
+    """Open *notebook* in headless Chromium and run all its cells; return the browser and the page."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(120_000)
+    # a workspace of its own, so JupyterLab does not restore (and run) a lesson another test opened
+    workspace = notebook.split(".")[0]
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook")
+    page.wait_for_function("(name) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget; "
+                           "return w && w.context && w.context.path.endsWith(name) "
+                           "&& w.sessionContext && w.sessionContext.session; }", arg=notebook)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    return browser, page
+
+
+def _no_errors_shown(page) -> None:
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
 def test_lesson_00_reader_works_in_the_browser(lab) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, token, work = lab
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(120_000)
-        page.goto(f"{base}/lab/tree/notebooks/00-start.ipynb?token={token}")
-        page.wait_for_selector(".jp-Notebook")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                               "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                               "&& window.jupyterapp.shell.currentWidget.sessionContext.session")
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        reader = page.locator(".course-reader")
-        expect(reader).to_be_visible()
+        browser, page = _run_lesson(p, base, token, "00-start.ipynb")
+        reader = page.locator(".course-reader").first
+        expect(reader).to_be_visible(timeout=120_000)  # the kernel may still be starting
         head = reader.locator(".reader-head")
         expect(head).to_contain_text("Paragraph 1 of 20")
         reader.get_by_role("button", name="Next ▶").click()
@@ -106,9 +124,34 @@ def test_lesson_00_reader_works_in_the_browser(lab) -> None:
         expect(reader.locator(".reader-text")).to_contain_text("state news agency")
         reader.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "lesson00-reader.png"))
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-        assert errors.count() == 0, errors.first.inner_text()
+        _no_errors_shown(page)
         browser.close()
     assert (ARTIFACTS / "lesson00-reader.png").stat().st_size > 10_000
     # the repository's lesson stays untouched: the browser worked on a scratch copy
     assert '"outputs": []' in (ROOT / "notebooks" / "00-start.ipynb").read_text(encoding="utf-8")
+
+
+def test_lesson_03_framing_reader_switches_technique_in_the_browser(lab) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from course.framing import spans, technique
+
+    base, token, work = lab
+    first_name_calling = spans(technique="name-calling")[0].paragraph
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser, page = _run_lesson(p, base, token, "03-framing.ipynb")
+        view = page.locator(".course-framing-reader").first
+        expect(view).to_be_visible(timeout=120_000)
+        expect(view).to_contain_text(technique("euphemism").definition[:40])
+        expect(view.locator("mark.euphemism").first).to_be_visible()
+        view.locator("select").first.select_option(label=technique("name-calling").name)
+        expect(view.locator("mark.name-calling").first).to_be_visible()
+        expect(view.locator("mark.euphemism")).to_have_count(0)
+        expect(view).to_contain_text(technique("name-calling").definition[:40])
+        expect(view.locator(".reader-head")).to_contain_text(f"Paragraph {int(first_name_calling[1:])} of 20")
+        view.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(ARTIFACTS / "lesson03-framing-reader.png"))
+        _no_errors_shown(page)
+        browser.close()
+    assert (ARTIFACTS / "lesson03-framing-reader.png").stat().st_size > 10_000
