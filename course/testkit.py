@@ -19,6 +19,11 @@ asks for a record, signed with that key, of which lines of the test cell ran a c
 The grader verifies the record outside the kernel, so a test cell that was skipped, rewritten or
 run with a fake ``_check`` earns nothing. Outside grading (lessons, Validate) sealing is inert.
 
+Where an exercise asks students to write a function the course already has, the test cell says
+so with ``_check.function(f, name, exercise, forbid=("course",))``: later calls of ``f`` for that
+exercise fail if it runs any code from those modules (seen by a profile hook, so aliases, partials
+and copied code objects are caught too).
+
 Messages say what is wrong and never what the answer is. Expected values live in the instructor's
 hidden tests, never in this package.
 
@@ -35,8 +40,10 @@ from __future__ import annotations
 import builtins as _builtins
 import hashlib as _hashlib
 import hmac as _hmac
+import importlib.util as _importlib_util
 import json as _json
 import math as _math
+import os as _os
 import sys as _sys
 import warnings as _warnings
 from typing import Any, Callable
@@ -79,6 +86,11 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
     _catch_warnings = _warnings.catch_warnings
     _simplefilter = _warnings.simplefilter
     _getframe = _sys._getframe
+    _id = _builtins.id
+    _setprofile, _getprofile = _sys.setprofile, _sys.getprofile
+    _find_spec = _importlib_util.find_spec
+    _startswith = _builtins.str.startswith
+    _sep = _os.sep
     _Exception = _builtins.BaseException
     _KeyboardInterrupt = _builtins.KeyboardInterrupt
     _NotImplementedError = _builtins.NotImplementedError
@@ -100,6 +112,27 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
     _AnswerError = AnswerError
 
     # The seal: state shared by the checks and the grader's requests (see the module docstring).
+    # Per checker and exercise, the code the student's function must not hand its work to:
+    # (path prefix, module name). Kept here, out of the student's reach, in a plain dict (whose
+    # methods no one can patch), keyed by id; the checker is kept with it so its id stays unique.
+    forbidden: dict[int, tuple[Any, dict[str, tuple[tuple[str, str], ...]]]] = {}
+
+    def _module_paths(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """Where the modules *names* live on disk: a package's folders, or a module's file."""
+        paths = []
+        for module in names:
+            try:
+                spec = _find_spec(module)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is None:
+                continue  # not installed, so nothing can call it
+            for folder in spec.submodule_search_locations or ():
+                paths.append((folder.rstrip(_sep) + _sep, module))
+            if not spec.submodule_search_locations and spec.origin:
+                paths.append((spec.origin, module))
+        return _tuple(paths)
+
     seal: dict[str, Any] = {"key": None, "ns": None, "code_name": None, "snapshot": {}, "cell_file": None,
                             "lines": set(), "failed": 0, "partial": []}
 
@@ -242,29 +275,67 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
 
         # -- functions -------------------------------------------------------------------------
         @_counted
-        def function(self, fn: Any, name: str, exercise: str = "") -> Callable[..., Any]:
-            """Check that *fn* is a function the student wrote (callable, not a class or a value)."""
+        def function(self, fn: Any, name: str, exercise: str = "", forbid: tuple[str, ...] = ()) -> Callable[..., Any]:
+            """Check that *fn* is a function the student wrote (callable, not a class or a value).
+
+            *forbid* names modules (such as ``"course"``) that the function must not hand its work to:
+            later ``call``s for this exercise fail when the function runs any of their code.
+            """
             if not _callable(fn) or _isinstance(fn, _type):
                 raise self._fail(exercise or name,
                                  f"{name} should be a function (def {name}(...):); got {_type_name(fn)}.")
+            if forbid:
+                if _id(self) not in forbidden:
+                    _setitem(forbidden, _id(self), (self, {}))
+                _setitem(forbidden[_id(self)][1], exercise or name, _module_paths(_tuple(forbid)))
             return fn
 
         @_counted
         def call(self, fn: Any, *args: Any, name: str = "the function", exercise: str = "", **kwargs: Any) -> Any:
             """Call the student's *fn* with warnings silenced; an exception becomes a clear failure."""
             self.function(fn, name, exercise)
+            rule = forbidden[_id(self)][1].get(exercise or name, ()) if _id(self) in forbidden else ()
+            prefixes = _tuple(path for path, _ in rule)
+            hits: list[str] = []
+
+            def watch(frame: Any, event: str, arg: Any) -> None:
+                # a profile hook sees every Python call, however the student reached the code
+                if event == "call" and not hits and _startswith(frame.f_code.co_filename, prefixes):
+                    hits.append(frame.f_code.co_filename)
+
+            previous = _getprofile()
+            failure = None
             with _catch_warnings():
                 _simplefilter("ignore")
+                if prefixes:
+                    _setprofile(watch)
                 try:
-                    return fn(*args, **kwargs)
+                    result = fn(*args, **kwargs)
                 except _KeyboardInterrupt:
                     raise
                 except _NotImplementedError:
-                    raise self._fail(exercise or name,
-                                     f"{name} is not written yet (it still raises NotImplementedError).") from None
+                    failure = f"{name} is not written yet (it still raises NotImplementedError)."
                 except _Exception as err:  # noqa: BLE001 - student code may raise anything, even SystemExit
                     shown = ", ".join(_repr(a) for a in args)
-                    raise self._fail(exercise or name, f"{name}({shown}) raised {_type(err).__name__}: {err}") from None
+                    failure = f"{name}({shown}) raised {_type(err).__name__}: {err}"
+                finally:
+                    watched = not prefixes or _getprofile() is watch
+                    if prefixes:
+                        _setprofile(previous)
+            if not watched:
+                raise self._fail(exercise or name, f"{name} switched off the profiler the test uses "
+                                                   "(sys.setprofile); leave it alone.")
+            if hits:
+                module = ""
+                for path, owner in rule:
+                    if not module and _startswith(hits[0], path):
+                        module = owner
+                raise self._fail(exercise or name,
+                                 f"{name} hands its work to {module}. This exercise asks you to write the "
+                                 f"computation yourself; use {module} afterwards to check your results.")
+            if failure is not None:
+                raise self._fail(exercise or name, failure)
+            return result
 
         @_counted
         def partial(self, fraction: float, points: float) -> float:

@@ -96,3 +96,57 @@ def test_one_of_and_partial() -> None:
     assert check.partial(7, 2) == 2.0
     assert check.partial(float("nan"), 2) == 0.0
     assert check.partial(AlwaysEqual(), 2) == 0.0
+
+
+def test_forbid_catches_every_route_into_the_library_and_restores_the_profiler() -> None:
+    import functools
+    import sys
+    import types
+
+    import course.geo as geo
+
+    copied = types.FunctionType(geo.distance_km.__code__, geo.distance_km.__globals__)
+    shortcuts = {
+        "direct": lambda a, b: geo.distance_km(a, b, model="sphere"),
+        "partial": functools.partial(geo.distance_km, model="sphere"),
+        "copied code object": lambda a, b: copied(a, b, "sphere"),
+        "through another library function": lambda a, b: geo.leg(a, b).distance_km,
+    }
+    mine = Checker("01")
+    seen: list[str] = []
+
+    def outer_profiler(frame, event, arg) -> None:
+        seen.append(event)
+
+    for how, fn in shortcuts.items():
+        mine.function(fn, "dist", "01.9", forbid=("course", "geographiclib"))
+        sys.setprofile(outer_profiler)
+        try:
+            with pytest.raises(AnswerError, match="dist hands its work to course"):
+                mine.call(fn, (50.0, 36.0), (49.0, 37.0), name="dist", exercise="01.9")
+            assert sys.getprofile() is outer_profiler, f"{how}: the previous profiler must come back"
+        finally:
+            sys.setprofile(None)
+
+
+def test_forbid_passes_own_work_and_refuses_a_switched_off_profiler() -> None:
+    import sys
+
+    mine = Checker("01")
+
+    def own(a: float, b: float) -> float:
+        return math.hypot(a, b)
+
+    def switch_off(a: float, b: float) -> float:
+        sys.setprofile(None)
+        return math.hypot(a, b)
+
+    mine.function(own, "own", "01.8", forbid=("course", "a_module_that_is_not_installed"))
+    assert mine.call(own, 3.0, 4.0, name="own", exercise="01.8") == 5.0
+    mine.function(switch_off, "off", "01.7", forbid=("course",))
+    with pytest.raises(AnswerError, match="switched off the profiler"):
+        mine.call(switch_off, 3.0, 4.0, name="off", exercise="01.7")
+    # the rule belongs to its exercise and its checker: other exercises and checkers are not watched
+    assert mine.call(lambda: math.floor(2.5), name="other", exercise="01.1") == 2
+    import course.geo as geo
+    assert Checker("01").call(geo.compass, 90.0, name="compass", exercise="01.8") == "E"
