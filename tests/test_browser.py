@@ -85,6 +85,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
 
 def _run_lesson(p, base: str, token: str, notebook: str):
     """Open *notebook* in headless Chromium and run all its cells; return the browser and the page."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)  # a busy machine may take more than the default 5 s to answer a click
     browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(120_000)
