@@ -35,6 +35,7 @@ from course.errors import (
     QuoteNotFoundError,
     check_text,
     check_type,
+    lookup,
     unknown,
 )
 
@@ -386,17 +387,11 @@ class Article:
     # -- look-ups --------------------------------------------------------------------------
     def paragraph(self, pid: str) -> Paragraph:
         """The paragraph with id *pid* (``'p01'`` to the last)."""
-        check_type(pid, str, "paragraph id")
-        if pid not in self._by_id:
-            raise unknown("paragraph id", pid, self._by_id)
-        return self._by_id[pid]
+        return lookup(self._by_id, pid, "paragraph id")
 
     def sentence(self, sid: str) -> Sentence:
         """The sentence with id *sid*, such as ``'p03.s1'``."""
-        check_type(sid, str, "sentence id")
-        if sid not in self._sentence_by_id:
-            raise unknown("sentence id", sid, self._sentence_by_id)
-        return self._sentence_by_id[sid]
+        return lookup(self._sentence_by_id, sid, "sentence id")
 
     def by_role(self, role: str) -> list[Paragraph]:
         """The paragraphs with this role: one of ``dateline``, ``body``, ``subheading``, ``caption``."""

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from course.errors import CourseTypeError, CourseValueError, check_type, describe, unknown
+from course.errors import CourseTypeError, CourseValueError, check_type, describe, lookup, unknown
 
 __all__ = ["Feedback", "canonical", "check", "digest", "make_record", "question", "quiz"]
 
@@ -77,11 +77,7 @@ def _questions() -> dict[str, Mapping[str, Any]]:
 
 def question(qid: str) -> Mapping[str, Any]:
     """The record of self-check *qid* (its question, kind and options)."""
-    check_type(qid, str, "question id")
-    table = _questions()
-    if qid not in table:
-        raise unknown("self-check", qid, table)
-    return table[qid]
+    return lookup(_questions(), qid, "self-check", type_name="question id")
 
 
 @dataclass(frozen=True)

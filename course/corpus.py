@@ -34,7 +34,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from course.article import Article, Span, load_article
-from course.errors import AnnotationError, CourseError, CourseValueError, check_type, unknown
+from course.errors import AnnotationError, CourseError, CourseValueError, check_type, lookup, unknown
 
 __all__ = ["DATA_DIR", "Corpus", "load_corpus", "resolve_anchor", "validate", "word_occurrences"]
 
@@ -154,11 +154,7 @@ class Corpus:
 
     def get(self, kind: str, rid: str) -> Mapping[str, Any]:
         """The record of *kind* with id *rid*."""
-        table = self._by_id[self._kind(kind)]
-        check_type(rid, str, f"{kind} id")
-        if rid not in table:
-            raise unknown(f"{kind} id", rid, table)
-        return table[rid]
+        return lookup(self._by_id[self._kind(kind)], rid, f"{kind} id")
 
     def meta(self, kind: str) -> Mapping[str, Any]:
         """The file's other tables: ``provenance`` and any kind-specific settings."""

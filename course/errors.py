@@ -24,7 +24,9 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "AnnotationError",
@@ -103,6 +105,18 @@ def unknown(kind: str, value: Any, options: Iterable[str], name: str | None = No
         tail = f"there are {len(options)} known ids, e.g. " + ", ".join(repr(o) for o in options[:5])
     head = f"{name}: " if name else ""
     return UnknownIdError(f"{head}unknown {kind} {value!r}; {tail}")
+
+
+def lookup(table: Mapping[str, T], key: Any, kind: str, type_name: str | None = None, name: str | None = None) -> T:
+    """``table[key]`` for a str *key*; otherwise a friendly error naming the *kind* of id and close matches.
+
+    *type_name* names *key* in the wrong-type message (default: *kind*); *name* prefixes the unknown-id one.
+    """
+    check_type(table, Mapping, "table")
+    check_type(key, str, type_name or kind)
+    if key not in table:
+        raise unknown(kind, key, table, name=name)
+    return table[key]
 
 
 def check_type(value: Any, types: type | tuple[type, ...], name: str) -> Any:

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Mapping
 
-from course.errors import check_type, unknown
+from course.errors import lookup, unknown
 
 __all__ = ["FIELDS", "GEO_FIELDS", "VERDICTS", "cmd_facts", "fact", "fact_sheet", "facts", "reference_candidates"]
 
@@ -206,11 +206,7 @@ _CHECKERS = {"distance": _geo_fact, "direction": _geo_fact, "area": _area_fact, 
 
 
 def _claim(claim_id: str) -> Mapping[str, Any]:
-    check_type(claim_id, str, "claim_id")
-    claims = _claims()
-    if claim_id not in claims:
-        raise unknown("claim id", claim_id, claims)
-    return claims[claim_id]
+    return lookup(_claims(), claim_id, "claim id", type_name="claim_id")
 
 
 def fact(claim_id: str) -> dict[str, Any]:

@@ -61,6 +61,7 @@ from course.errors import (
     check_text,
     check_type,
     describe,
+    lookup,
     unknown,
 )
 from course.spans import Scores, overlap_scores
@@ -244,11 +245,7 @@ def technique(tid: str) -> Technique:
 
 def _technique(tid: str, name: str) -> Technique:
     """``technique``, with errors that name the caller's parameter *name*."""
-    check_type(tid, str, name)
-    table = _data()[0]
-    if tid not in table:
-        raise unknown("technique id", tid, table, name=name)
-    return table[tid]
+    return lookup(_data()[0], tid, "technique id", type_name=name, name=name)
 
 
 def families() -> dict[str, str]:

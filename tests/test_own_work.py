@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from functools import lru_cache
 
 import pytest
 
@@ -39,9 +40,14 @@ def _cases() -> list[tuple[str, str, dict]]:
             for case in cases if case.get("delegates")]
 
 
+@lru_cache(maxsize=None)
+def _source(assignment: str):
+    return nbs.load(ASSIGNMENTS / "source" / assignment / f"{assignment}.ipynb")
+
+
 def _cells(assignment: str, cell: str) -> tuple[str, str, float]:
     """The set-up cell, the test cell for answer *cell*, and that test cell's points."""
-    nb = nbs.load(ASSIGNMENTS / "source" / assignment / f"{assignment}.ipynb")
+    nb = _source(assignment)
     setup = next(c.source for c in nb.cells if c.cell_type == "code")
     test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{cell}_test")
     return setup, test.source, float(test.metadata["nbgrader"]["points"])
@@ -78,6 +84,6 @@ def test_the_reference_solution_passes_with_the_rule() -> None:
         setup, test, points = _cells(assignment, cell)
         ns: dict = {}
         _run(setup, ns)
-        _run(nbs.reference_answers(nbs.load(ASSIGNMENTS / "source" / assignment / f"{assignment}.ipynb"))[cell], ns)
+        _run(nbs.reference_answers(_source(assignment))[cell], ns)
         score = _run(test, ns)
         assert score is None or score == points, f"{cell}: the reference earns {score} of {points}"

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 from typing import Any
 
@@ -24,19 +23,6 @@ __all__ = ["area_chart", "claims_chart", "distance_map"]
 
 _CLAIM_COLOURS = ("vermillion", "blue", "green", "purple")
 _REFERENCE_STYLES = ("-", "--", ":")
-
-
-def _scale_bar(ax: Any, lon0: float, lat0: float, km: float) -> None:
-    from course.geo import destination
-
-    end = destination((lat0, lon0), 90.0, km)
-    ax.plot([lon0, end.longitude], [lat0, lat0], color="black", linewidth=3, solid_capstyle="butt")
-    ax.text((lon0 + end.longitude) / 2, lat0 + 0.035, f"{km:g} km", ha="center", fontsize=9)
-
-
-def _north_arrow(ax: Any, lon: float, lat: float, length: float = 0.25) -> None:
-    ax.annotate("N", xy=(lon, lat), xytext=(lon, lat - length), ha="center", fontsize=11, fontweight="bold",
-                arrowprops={"arrowstyle": "-|>", "color": "black"})
 
 
 def _rings() -> list[tuple[str, str, float, str]]:
@@ -54,7 +40,7 @@ def _rings() -> list[tuple[str, str, float, str]]:
 def distance_map() -> Any:
     """The article's distance claims on a map: rings at the claimed distance around each reference point."""
     from course.geo import leg, locate, ring
-    from course.plots.overview import map_projection_note
+    from course.plots.overview import frame_map
 
     plt = pyplot()
     rings = _rings()
@@ -85,20 +71,9 @@ def distance_map() -> Any:
                 ax.annotate(p.name, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points",
                             fontsize=11, fontweight="bold", zorder=5)
                 drawn.add(p.name)
-    pad = 0.08
-    lat_min, lat_max, lon_min, lon_max = min(lats) - pad, max(lats) + pad, min(lons) - pad, max(lons) + pad
-    lat0 = (lat_min + lat_max) / 2
-    ax.set_aspect(1 / math.cos(math.radians(lat0)))
-    _scale_bar(ax, lon_min + 0.08, lat_min + 0.06, 25)
-    _north_arrow(ax, lon_max - 0.1, lat_max - 0.05)
-    ax.set_xlim(lon_min, lon_max)
-    ax.set_ylim(lat_min, lat_max)
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    ax.set_title("Claimed distances as rings: which reference point fits?")
-    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    projection = frame_map(ax, lats, lons, 0.08, "Claimed distances as rings: which reference point fits?")
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
-    note = (f"Rings are geodesic circles on the WGS84 ellipsoid, drawn point by point. {map_projection_note(lat0, lat_min, lat_max)} "
+    note = (f"Rings are geodesic circles on the WGS84 ellipsoid, drawn point by point. {projection} "
             f"Grey lines: straight lines (geodesics) with length and initial bearing. {CREDIT_GEONAMES}; "
             "geodesics: GeographicLib.")
     fig.text(0.02, 0.01, textwrap.fill(note, 120), fontsize=7.5, color="#444444", va="bottom")

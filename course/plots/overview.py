@@ -42,42 +42,47 @@ def map_projection_note(lat0: float, lat_min: float, lat_max: float) -> str:
             f"are true there and off by at most {100 * worst:.1f}% at the top and bottom of the map.")
 
 
+def frame_map(ax: Any, lats: list[float], lons: list[float], pad: float, title: str) -> str:
+    """Frame a plate carrée map around the points (plus *pad* degrees): aspect, a 25 km scale bar,
+    a north arrow, axes and title. Returns the projection note for the figure's caption."""
+    from course.geo import destination
+
+    lat_min, lat_max = min(lats) - pad, max(lats) + pad
+    lon_min, lon_max = min(lons) - pad, max(lons) + pad
+    lat0 = (lat_min + lat_max) / 2
+    ax.set_aspect(1 / math.cos(math.radians(lat0)))
+    # scale bar: 25 km due east along the geodesic from the lower-left corner
+    x0, y0 = lon_min + 0.08, lat_min + 0.06
+    end = destination((y0, x0), 90.0, 25)
+    ax.plot([x0, end.longitude], [y0, y0], color="black", linewidth=3, solid_capstyle="butt")
+    ax.text((x0 + end.longitude) / 2, y0 + 0.035, "25 km", ha="center", fontsize=9)
+    ax.annotate("N", xy=(lon_max - 0.1, lat_max - 0.05), xytext=(lon_max - 0.1, lat_max - 0.3), ha="center",
+                fontsize=11, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black"})
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title(title)
+    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    return map_projection_note(lat0, lat_min, lat_max)
+
+
 def story_map() -> Any:
     """A map of the article's main places, with a scale bar, a north arrow and an honest projection note."""
     from geographiclib.geodesic import Geodesic
 
     plt = pyplot()
     points = _points()
-    lats = [p.latitude for _, p in points]
-    lons = [p.longitude for _, p in points]
-    pad = 0.35
-    lat_min, lat_max = min(lats) - pad, max(lats) + pad
-    lon_min, lon_max = min(lons) - pad, max(lons) + pad
-    lat0 = (lat_min + lat_max) / 2
     fig, ax = plt.subplots(figsize=(6.2, 7.2))
-    ax.set_aspect(1 / math.cos(math.radians(lat0)))
     colours = {"kharkiv": "blue", "donetsk-oblast": "blue"}
     for (label, p), pid in zip(points, MAP_PLACES):
         c = OKABE_ITO[colours.get(pid, "vermillion")][0]
         ax.plot(p.longitude, p.latitude, "o", color=c, markersize=8, zorder=3)
         ax.annotate(label, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points", fontsize=11)
-    # scale bar: 25 km due east along the geodesic from the lower-left corner
-    g = Geodesic.WGS84
-    x0, y0 = lon_min + 0.1, lat_min + 0.12
-    end = g.Direct(y0, x0, 90.0, 25_000)
-    ax.plot([x0, end["lon2"]], [y0, y0], color="black", linewidth=3)
-    ax.text((x0 + end["lon2"]) / 2, y0 + 0.04, "25 km", ha="center", fontsize=9)
-    # north arrow
-    ax.annotate("N", xy=(lon_max - 0.12, lat_max - 0.08), xytext=(lon_max - 0.12, lat_max - 0.35),
-                arrowprops={"arrowstyle": "-|>", "color": "black"}, ha="center", fontsize=11, fontweight="bold")
-    kyiv = _kyiv_note(g, points)
-    ax.set_xlim(lon_min, lon_max)
-    ax.set_ylim(lat_min, lat_max)
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    ax.set_title("Places in the article")
-    ax.grid(True, color="#dddddd", linewidth=0.6)
-    note = f"{map_projection_note(lat0, lat_min, lat_max)} {kyiv} {CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
+    projection = frame_map(ax, [p.latitude for _, p in points], [p.longitude for _, p in points], 0.35,
+                           "Places in the article")
+    kyiv = _kyiv_note(Geodesic.WGS84, points)
+    note = f"{projection} {kyiv} {CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
     fig.text(0.02, 0.01, textwrap.fill(note, 105), fontsize=7.5, color="#444", va="bottom")
     fig.subplots_adjust(bottom=0.2, top=0.94)
     return finish(fig)
