@@ -51,7 +51,15 @@ def _base(claim: Mapping[str, Any], computed: Any, verdict: str, explanation: st
     return {"id": claim["id"], "kind": claim["kind"], "quote": span.text, "stated": claim["stated"],
             "computed": computed, "unit": claim.get("unit", "date" if claim["kind"] == "date" else ""),
             "verdict": verdict, "explanation": explanation, "data": data, "span": [span.start, span.end],
-            "evidence": [dict(e) for e in claim.get("evidence", ())]}
+            "evidence": [_evidence(e) for e in claim.get("evidence", ())]}
+
+
+def _evidence(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An evidence entry with its source resolved from the bibliography: ref, source, date, url, says."""
+    from course.references import reference
+
+    ref = reference(entry["ref"])
+    return {"ref": ref.id, "source": ref.short(), "date": ref.date, "url": ref.url, "says": entry["says"]}
 
 
 # -- distance and direction ------------------------------------------------------------------------
