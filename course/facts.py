@@ -199,7 +199,8 @@ def _date_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
         return _base(claim, span, "matches-reporting" if ok else "does-not-hold", text, data)
     if "reported" in claim:
         day = date.fromisoformat(claim["reported"])
-        ok = ev.start is not None and ev.start <= day <= ev.end
+        ok = (ev.start is not None or ev.end is not None) and (ev.start is None or ev.start <= day) and (
+            ev.end is None or day <= ev.end)
         text = (f"'{claim['stated']}' resolves to {span} ({rule}); outside reporting dates it to {day:%A %d %B %Y}: "
                 f"{'consistent' if ok else 'inconsistent'}.{' ' + claim['note'] if 'note' in claim else ''}")
         return _base(claim, span, "matches-reporting" if ok else "does-not-hold", text, data)

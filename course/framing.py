@@ -8,16 +8,20 @@ Public API
 ----------
 Taxonomy and spans
 - ``techniques()`` / ``technique(id) -> Technique``; ``families() -> {family: description}``
-- ``spans(technique=None, speaker=None, side=None, paragraph=None) -> list[FramingSpan]``
-- ``euphemisms() -> list[Euphemism]``: softened phrases with their plain meaning and evidence
-- ``tally(by="side") -> {side or speaker: {technique: count}}``
+- ``spans(technique=None, speaker=None, side=None, paragraph=None, counted=None) -> list[FramingSpan]``;
+  a span with ``apart`` set (an accurate legal term, or house style for a name) is shown but kept
+  out of every count: ``counted=True`` leaves such spans out, ``counted=False`` gives only them
+- ``euphemisms() -> list[Euphemism]``: softened phrases with their plain meaning and evidence, each
+  piece of evidence with the verification status the text gives it (``evidence_status``)
+- ``tally(by="side", include_apart=False) -> {side or speaker: {technique: count}}``
 - ``taxonomy_table() -> str``: the taxonomy as a Markdown table
 
 Loaded words (a word is a run of letters or digits, joined by an apostrophe as in ``zo'n``)
 - ``words(text) -> list[(start, end)]`` and ``count_words(text) -> int``
 - ``loaded_density(text, phrases) -> float``: loaded words per 100 words
 - ``paragraph_density(include_contested=True) -> list[Density]``: the same for every paragraph,
-  from the spans of *lexical* techniques, with the loaded words split by side
+  from the counted spans of *lexical* techniques, with the loaded words split by side and the
+  words of contested spans marked
 
 Scoring and agreement
 - ``quote_ranges(text, quotes) -> list[(start, end)]``: where quotes occur (clear error if not)
@@ -81,6 +85,7 @@ __all__ = [
     "contested_agreement",
     "count_words",
     "euphemisms",
+    "evidence_status",
     "families",
     "label_credit",
     "label_report",
@@ -142,11 +147,17 @@ class FramingSpan(_Spanned):
     paragraph: str
     contested: str | None = None
     alternative: str | None = None
+    apart: str | None = None  # "accurate-term" or "house-style": shown, but outside every count
 
     @property
     def quote(self) -> str:
         """The exact text of the span (the same as ``text``)."""
         return self.span.text
+
+    @property
+    def counted(self) -> bool:
+        """True when the span counts as framing (False for an accurate term or house style, shown apart)."""
+        return self.apart is None
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready record: the span with its technique's SemEval labels and its side."""
@@ -155,7 +166,7 @@ class FramingSpan(_Spanned):
                 "paragraph": self.paragraph, "technique": self.technique, "technique_name": t.name,
                 "family": t.family, "semeval2020": t.semeval2020.label, "semeval2023": t.semeval2023.label,
                 "speaker": self.speaker, "side": self.side, "rationale": self.rationale,
-                "contested": self.contested, "alternative": self.alternative}
+                "contested": self.contested, "alternative": self.alternative, "apart": self.apart}
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,10 @@ class Euphemism:
     plain_en: str
     plain_nl: str
     evidence: tuple[tuple[Span, str], ...]
+
+    def evidence_statuses(self) -> list[tuple[Span, str, str]]:
+        """Each piece of evidence with who says it and the verification status the text gives (see evidence_status)."""
+        return [(span, *evidence_status(span)) for span, _note in self.evidence]
 
     @property
     def quote(self) -> str:
@@ -183,6 +198,7 @@ class Density:
     loaded: int
     by_side: dict[str, int] = field(default_factory=dict)
     marks: tuple[tuple[int, str], ...] = ()  # (word index in the paragraph, side) of each loaded word
+    contested: tuple[int, ...] = ()  # word indexes of the loaded words that come from contested spans
 
     @property
     def per_100(self) -> float:
@@ -224,7 +240,7 @@ def _data() -> tuple[dict[str, Technique], dict[str, str], tuple[FramingSpan, ..
     art = corpus.article
     found = tuple(FramingSpan(r["id"], r["technique"], r["speaker"], corpus.get("actors", r["speaker"])["side"],
                               r["rationale"], r["span"], art.paragraph_at(r["span"].start).id,
-                              r.get("contested"), r.get("alternative"))
+                              r.get("contested"), r.get("alternative"), r.get("apart"))
                   for r in corpus.records("framing"))
     by_id = {s.id: s for s in found}
     eus = tuple(Euphemism(r["id"], by_id[r["framing"]], r["plain_en"], r["plain_nl"],
@@ -260,11 +276,17 @@ def _sides() -> set[str]:
 
 
 def spans(technique: str | None = None, speaker: str | None = None, side: str | None = None,
-          paragraph: str | None = None) -> list[FramingSpan]:
-    """The article's framing spans in text order, optionally only one technique, speaker, side or paragraph."""
+          paragraph: str | None = None, counted: bool | None = None) -> list[FramingSpan]:
+    """The article's framing spans in text order, optionally only one technique, speaker, side or paragraph.
+
+    ``counted=True`` keeps only the spans that count as framing; ``counted=False`` only those shown apart.
+    """
     from course.corpus import load_corpus
 
     found = list(_data()[2])
+    if counted is not None:
+        check_type(counted, bool, "counted")
+        found = [s for s in found if s.counted == counted]
     if technique is not None:
         tid = _technique(technique, "technique").id
         found = [s for s in found if s.technique == tid]
@@ -286,13 +308,37 @@ def euphemisms() -> list[Euphemism]:
     return sorted(_data()[3], key=lambda e: e.framing.start)
 
 
-def tally(by: str = "side") -> dict[str, dict[str, int]]:
-    """How many spans of each technique each side (``by="side"``) or speaker (``by="speaker"``) has."""
+def evidence_status(span: Span) -> tuple[str, str]:
+    """Who the text says *span* comes from and the verification status it gives.
+
+    The attribution whose content shares the most characters with *span* (the innermost one on a tie)
+    gives (source name, status); words that no attribution covers give ('the reporter', 'own voice').
+    """
+    from course.sources import attributions
+
+    check_type(span, Span, "span")
+
+    def shared(a: Any) -> int:
+        return min(a.content.end, span.end) - max(a.content.start, span.start)
+
+    found = [a for a in attributions() if shared(a) > 0 and a.form != "scare-quote"]
+    if not found:
+        return "the reporter", "own voice"
+    a = max(found, key=lambda a: (shared(a), -(a.content.end - a.content.start)))
+    return a.source_name, a.status
+
+
+def tally(by: str = "side", include_apart: bool = False) -> dict[str, dict[str, int]]:
+    """How many spans of each technique each side (``by="side"``) or speaker (``by="speaker"``) has.
+
+    Spans shown apart (accurate terms, house style) are left out unless *include_apart* is True.
+    """
     check_type(by, str, "by")
+    check_type(include_apart, bool, "include_apart")
     if by not in ("side", "speaker"):
         raise unknown("tally key", by, ["side", "speaker"], name="by")
     out: dict[str, Counter[str]] = {}
-    for s in spans():
+    for s in spans(counted=None if include_apart else True):
         out.setdefault(getattr(s, by), Counter())[s.technique] += 1
     return {key: dict(counts) for key, counts in out.items()}
 
@@ -382,26 +428,30 @@ def loaded_density(text: str, phrases: Iterable[str]) -> float:
 def paragraph_density(include_contested: bool = True) -> list[Density]:
     """Loaded words per paragraph (not the date line), from the spans of lexical techniques.
 
-    A word covered by spans of two speakers counts once, for the speaker of the shorter span.
+    A word covered by spans of two speakers counts once, for the speaker of the shorter span. Spans shown
+    apart (accurate terms, house style) never count; words of contested spans are listed in ``contested``.
     """
     from course.corpus import load_corpus
 
     check_type(include_contested, bool, "include_contested")
     art = load_corpus().article
-    lexical = [s for s in spans() if technique(s.technique).lexical and (include_contested or not s.contested)]
+    lexical = [s for s in spans(counted=True)
+               if technique(s.technique).lexical and (include_contested or not s.contested)]
     out = []
     for p in art.paragraphs:
         if p.role == "dateline":
             continue
         inside = sorted((s for s in lexical if s.paragraph == p.id), key=lambda s: s.end - s.start)
         word_ranges = [(p.start + a, p.start + b) for a, b in words(p.text)]
-        marks = []
+        marks, contested = [], []
         for i, (a, b) in enumerate(word_ranges):
             owner = next((s for s in inside if a < s.end and s.start < b), None)
             if owner is not None:
                 marks.append((i, owner.side))
+                if owner.contested:
+                    contested.append(i)
         by_side = dict(Counter(side for _, side in marks))
-        out.append(Density(p.id, p.role, len(word_ranges), len(marks), by_side, tuple(marks)))
+        out.append(Density(p.id, p.role, len(word_ranges), len(marks), by_side, tuple(marks), tuple(contested)))
     return out
 
 
@@ -528,10 +578,12 @@ def cmd_framing(args: argparse.Namespace) -> int:
         print()
         return 0
     for s in found:
-        flag = "  [contested]" if s.contested else ""
+        flag = ("  [contested]" if s.contested else "") + (f"  [shown apart: {s.apart}]" if s.apart else "")
         print(f"{s.paragraph}  {s.technique:<26} {s.speaker} ({s.side}){flag}\n"
               f"     “{s.quote}”\n     {s.rationale}")
-    sides = Counter(s.side for s in found)
+    sides = Counter(s.side for s in found if s.counted)
     summary = ", ".join(f"{side}: {n}" for side, n in sides.most_common())
-    print(f"\n{len(found)} span(s), {sum(1 for s in found if s.contested)} contested. By side: {summary or 'none'}")
+    apart = sum(1 for s in found if not s.counted)
+    print(f"\n{len(found)} span(s), {sum(1 for s in found if s.contested)} contested, {apart} shown apart "
+          f"(accurate terms, house style). Counted, by side: {summary or 'none'}")
     return 0

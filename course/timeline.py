@@ -124,6 +124,8 @@ class Event:
     what: Span
     when: Span | None
     actor: str | None
+    reported: date | None = None  # the day outside reporting gives, where the text does not pin it down
+    cite: tuple[str, ...] = ()  # the sources of *reported* (keys in course/data/references.toml)
 
     @property
     def precise(self) -> bool:
@@ -188,8 +190,12 @@ def _events() -> tuple[Event, ...]:
                 continue
             start, end = _date_one(record, dated, ref)
             when = record.get("when", {}).get("span")
+            reported = date.fromisoformat(record["reported"]) if "reported" in record else None
+            if reported is not None and not ((start is None or start <= reported) and (end is None or reported <= end)):
+                raise AnnotationError(f"events.toml: event {rid!r} is reported on {reported}, outside the "
+                                      f"{start or '...'} to {end or '...'} that its rule gives")
             dated[rid] = Event(rid, record["label"], record["rule"], start, end, record["what"]["span"],
-                               when, record.get("actor"))
+                               when, record.get("actor"), reported, tuple(record.get("cite", ())))
             pending.remove(rid)
             progress = True
         if not progress:

@@ -53,7 +53,7 @@ def test_both_sides_and_the_reporter_have_at_least_three_spans() -> None:
 
 @pytest.mark.parametrize("quote, technique_id, speaker", [
     ("ter versterking van operaties elders", "euphemism", "ru-mod"),
-    ("georganiseerd terug te trekken", "euphemism", "ru-mod"),
+    ("georganiseerd", "euphemism", "ru-mod"),
     ("driedaagse operatie", "euphemism", "ru-mod"),
     ("Volksrepubliek Donetsk", "naming", "ru-mod"),
     ("op georganiseerde wijze vertrokken", "minimisation", "skabeyeva"),
@@ -164,11 +164,21 @@ def test_bad_input_gets_a_clear_error(call, error, text) -> None:
         call()
 
 
-def test_tally_counts_every_span_once() -> None:
+def test_tally_counts_every_counted_span_once_and_keeps_accurate_terms_and_house_style_apart() -> None:
+    apart = framing.spans(counted=False)
+    assert {s.apart for s in apart} == {"accurate-term", "house-style"}
+    assert {s.quote for s in apart} >= {"Russische bezetters", "bezettingsadministratie", "Kiev", "Charkov"}
     for by in ("side", "speaker"):
         table = framing.tally(by)
-        assert sum(sum(row.values()) for row in table.values()) == len(framing.spans())
+        assert sum(sum(row.values()) for row in table.values()) == len(framing.spans(counted=True))
+        every = framing.tally(by, include_apart=True)
+        assert sum(sum(row.values()) for row in every.values()) == len(framing.spans())
+    assert len(framing.spans(counted=True)) + len(apart) == len(framing.spans())
     assert framing.tally("speaker")["alaudinov"] == {"minimisation": 3}
+    assert "izium-resident" not in framing.tally("speaker")  # 'bezetters' is the legal term, shown apart
+    assert framing.tally("speaker", include_apart=True)["izium-resident"] == {"name-calling": 1}
+    with pytest.raises(CourseTypeError, match="counted must be bool"):
+        framing.spans(counted="yes")
 
 
 # --- words and density --------------------------------------------------------------------------
@@ -207,8 +217,12 @@ def test_paragraph_density() -> None:
     assert "p01" not in rows and len(rows) == len(ART.paragraphs) - 1
     assert rows["p08"].words == 3 and rows["p08"].per_100 == 100.0  # "In de val"
     assert rows["p03"].loaded == 0
-    # p02: the ministry's words and the reporter's marks around "operaties": that word counts once, for the reporter
-    assert rows["p02"].by_side["reporter"] == 2  # "Charkov" and "operaties"
+    # p02: the ministry's words and the reporter's marks around "operaties": that word counts once, for the reporter;
+    # "Charkov" (house style) is shown apart and not counted
+    assert rows["p02"].by_side["reporter"] == 1
+    assert rows["p07"].loaded == 0  # the resident's 'bezetters': an accurate term, not counted
+    contested = [s for s in framing.spans(paragraph="p06", counted=True) if s.contested]
+    assert contested and len(rows["p06"].contested) == rows["p06"].loaded
     for d in rows.values():
         assert sum(d.by_side.values()) == d.loaded == len(d.marks)
     assert rows["p07"].words == len(ART.paragraph("p07").text.split())  # no hyphens, dashes or ,, there
@@ -217,7 +231,7 @@ def test_paragraph_density() -> None:
 def test_paragraph_density_agrees_with_loaded_density() -> None:
     for d in framing.paragraph_density():
         p = ART.paragraph(d.paragraph)
-        quotes = [s.quote for s in framing.spans(paragraph=p.id) if framing.technique(s.technique).lexical]
+        quotes = [s.quote for s in framing.spans(paragraph=p.id, counted=True) if framing.technique(s.technique).lexical]
         assert all(p.text.count(q) == 1 for q in quotes)
         assert framing.loaded_density(p.text, quotes) == pytest.approx(d.per_100)
 
@@ -360,12 +374,20 @@ def test_figures() -> None:
     fig = techniques_by_side()
     ax = fig.axes[0]
     assert ax.get_title() == "Who uses which technique"
-    assert sum(p.get_width() for p in ax.patches) == len(framing.spans())
-    assert "SemEval" in " ".join(t.get_text() for t in fig.texts)
+    bars = [p for p in ax.patches if p.get_width() > 0]
+    assert sum(p.get_width() for p in bars) == len(framing.spans(counted=True))
+    hatched = [p for p in bars if p.get_hatch()]
+    assert sum(p.get_width() for p in hatched) == sum(1 for s in framing.spans(counted=True) if s.contested)
+    text = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "SemEval" in text and "Shown apart, not counted" in text and "'bezettingsadministratie'" in text
     fig = density_map()
     ax = fig.axes[0]
-    coloured = [p for p in ax.patches if p.get_width() == 1 and p.get_facecolor()[:3] != (0.894, 0.894, 0.894)]
+    coloured = [p for p in ax.patches if p.get_width() == 1 and p.get_facecolor()[3] > 0
+                and p.get_facecolor()[:3] != (0.894, 0.894, 0.894)]
     assert len(coloured) == sum(d.loaded for d in framing.paragraph_density())
+    assert sum(1 for p in coloured if p.get_hatch()) == sum(len(d.contested) for d in framing.paragraph_density())
+    outlined = [p for p in ax.patches if p.get_width() == 1 and p.get_facecolor()[3] == 0]
+    assert len(outlined) >= len(framing.spans(counted=False))  # accurate terms and house style: outlines
     assert "word-level techniques" in " ".join(t.get_text() for t in fig.texts)
 
 

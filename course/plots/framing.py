@@ -13,7 +13,7 @@ from typing import Any
 from course.plots._style import SIDE_COLOURS, SIDE_LABELS, finish, pyplot
 from course.widgets import OKABE_ITO
 
-__all__ = ["CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
+__all__ = ["CONTESTED_HATCH", "CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
 
 CREDIT_FRAMING = ("Spans: the course's annotation of the article (course/data/framing.toml, CC BY 4.0); taxonomy after "
                   "SemEval-2020 Task 11 (Da San Martino et al. 2020) and SemEval-2023 Task 3 (Piskorski et al. 2023).")
@@ -29,38 +29,81 @@ def _colour(side: str) -> str:
     return OKABE_ITO[SIDE_COLOURS.get(side, "grey")][0]
 
 
+CONTESTED_HATCH = "////"  # contested spans look the same way in every framing figure: hatched
+
+
+def _apart_note() -> str:
+    """The spans kept out of the counts, listed so that the figure shows them apart."""
+    from course.framing import spans
+
+    kinds = {"accurate-term": "accurate legal terms", "house-style": "house style for names"}
+    parts = []
+    for kind, label in kinds.items():
+        found = [s.quote for s in spans(counted=False) if s.apart == kind]
+        quotes = [f"'{q}'" + (f" ({found.count(q)}×)" if found.count(q) > 1 else "") for q in dict.fromkeys(found)]
+        if quotes:
+            parts.append(f"{label}: {', '.join(quotes)}")
+    return f"Shown apart, not counted ({'; '.join(parts)})." if parts else ""
+
+
 def techniques_by_side() -> Any:
-    """Horizontal bars: for each technique (grouped by family), how many spans each side has."""
-    from course.framing import spans, techniques, tally
+    """Horizontal bars: for each technique (grouped by family), how many spans each side has; contested hatched."""
+    from matplotlib.patches import Patch
+
+    from course.framing import spans, techniques
 
     plt = pyplot()
-    counts = tally("side")
-    used = [t for t in techniques() if spans(technique=t.id)]
-    sides = _side_order(set(counts))
+    counted = spans(counted=True)
+    used = [t for t in techniques() if any(s.technique == t.id for s in counted)]
+    sides = _side_order({s.side for s in counted})
     fig, ax = plt.subplots(figsize=(9.4, 5.8))
     y = list(range(len(used)))
     left = [0] * len(used)
     for side in sides:
-        values = [counts.get(side, {}).get(t.id, 0) for t in used]
-        ax.barh(y, values, left=left, color=_colour(side), edgecolor="white", label=SIDE_LABELS.get(side, side))
-        for i, v in enumerate(values):
-            if v:
-                ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", fontsize=8.5, color="white",
-                        fontweight="bold")
-        left = [a + b for a, b in zip(left, values)]
+        for contested in (False, True):
+            values = [sum(1 for s in counted if s.side == side and s.technique == t.id and bool(s.contested) == contested)
+                      for t in used]
+            ax.barh(y, values, left=left, color=_colour(side), edgecolor="white",
+                    hatch=CONTESTED_HATCH if contested else None,
+                    label=None if contested else SIDE_LABELS.get(side, side))
+            for i, v in enumerate(values):
+                if v:
+                    ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", fontsize=8.5, color="white",
+                            fontweight="bold", zorder=4,
+                            bbox={"boxstyle": "round,pad=0.25", "facecolor": _colour(side), "edgecolor": "none"}
+                            if contested else None)
+            left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(y, [f"{t.name.split(' (')[0]}  ·  {t.family}" for t in used], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel("number of annotated spans")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title("Who uses which technique")
-    ax.legend(title="speaker's side", frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5,
-              title_fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", hatch=CONTESTED_HATCH))
+    labels.append("contested\n(hatched)")
+    ax.legend(handles, labels, title="speaker's side", frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              fontsize=8.5, title_fontsize=9)
     total = sum(left)
     note = (f"{total} spans. A span counts for the side of whoever chose the words; the reporter's own words count "
-            f"for 'the reporter'. {CREDIT_FRAMING}")
+            f"for 'the reporter'. {_apart_note()} {CREDIT_FRAMING}")
     fig.text(0.02, 0.01, textwrap.fill(note, 130), fontsize=7.5, color="#444", va="bottom")
-    fig.subplots_adjust(left=0.33, right=0.84, top=0.93, bottom=0.17)
+    fig.subplots_adjust(left=0.33, right=0.82, top=0.93, bottom=0.19)
     return finish(fig)
+
+
+def _apart_words() -> dict[str, list[int]]:
+    """For each paragraph, the indexes of the words inside spans shown apart (accurate terms, house style)."""
+    from course.corpus import load_corpus
+    from course.framing import spans, words
+
+    art = load_corpus().article
+    out: dict[str, list[int]] = {}
+    for s in spans(counted=False):
+        p = art.paragraph(s.paragraph)
+        for i, (a, b) in enumerate(words(p.text)):
+            if p.start + a < s.end and s.start < p.start + b:
+                out.setdefault(p.id, []).append(i)
+    return out
 
 
 def density_map(include_contested: bool = True) -> Any:
@@ -71,14 +114,18 @@ def density_map(include_contested: bool = True) -> Any:
     from matplotlib.patches import Patch
 
     rows = paragraph_density(include_contested)
+    apart = _apart_words()
     longest = max(d.words for d in rows)
     fig, ax = plt.subplots(figsize=(10, 6.6))
     seen: set[str] = set()
     for y, d in enumerate(rows):
         ax.barh(y, d.words, height=0.62, color="#e4e4e4", zorder=1)
+        for index in apart.get(d.paragraph, ()):  # shown apart: an outline, not a coloured (counted) word
+            ax.barh(y, 1, left=index, height=0.62, facecolor="none", edgecolor="#555555", linewidth=0.9, zorder=2)
         for index, side in d.marks:
             seen.add(side)
-            ax.barh(y, 1, left=index, height=0.62, color=_colour(side), zorder=2)
+            ax.barh(y, 1, left=index, height=0.62, color=_colour(side), zorder=2,
+                    hatch=CONTESTED_HATCH if index in d.contested else None, edgecolor="white", linewidth=0)
         rate = f"{d.loaded}/{d.words} words = {d.per_100:.0f} per 100" if d.loaded else f"0/{d.words}"
         ax.text(longest + 2, y, rate, va="center", fontsize=8, color="#333")
     ax.set_yticks(range(len(rows)), [f"{d.paragraph} {'' if d.role == 'body' else d.role}" for d in rows], fontsize=8.5)
@@ -88,6 +135,8 @@ def density_map(include_contested: bool = True) -> Any:
     ax.set_xlabel("word position in the paragraph (each grey bar is one paragraph, as long as its word count)")
     ax.set_title("Where the loaded words are: the article paragraph by paragraph", pad=24)
     handles = [Patch(color=_colour(side), label=SIDE_LABELS.get(side, side)) for side in _side_order(seen)]
+    handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", hatch=CONTESTED_HATCH, label="contested"))
+    handles.append(Patch(facecolor="none", edgecolor="#555555", label="shown apart, not counted"))
     ax.legend(handles=handles, title=None, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
               fontsize=8.5, handlelength=1.2)
     ax.spines["left"].set_visible(False)
@@ -96,7 +145,7 @@ def density_map(include_contested: bool = True) -> Any:
     which = "all annotated spans" if include_contested else "spans that annotators agree on (contested ones left out)"
     lexical = ", ".join(t.name.split(" (")[0].lower() for t in techniques() if t.lexical)
     note = (f"Loaded words: words inside spans of word-level techniques ({lexical}), from {which}. "
-            "Claims, pictures and slogans are not counted. " + CREDIT_FRAMING)
+            f"Claims, pictures and slogans are not counted. {_apart_note()} " + CREDIT_FRAMING)
     fig.text(0.02, 0.01, textwrap.fill(note, 150), fontsize=7.5, color="#444", va="bottom")
-    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.16)
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.21)
     return finish(fig)

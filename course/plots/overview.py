@@ -114,12 +114,17 @@ def timeline_chart() -> Any:
         if e.start is None:  # only an upper bound: "eerder"
             ax.annotate("", xy=(_at(window_start), y), xytext=(_at(e.end, 12), y),
                         arrowprops={"arrowstyle": "->", "color": colour, "linestyle": "--"})
+            if e.reported is not None:  # the day outside reporting gives: an open marker
+                ax.plot(_at(e.reported, 12), y, "o", markerfacecolor="white", markeredgecolor=colour,
+                        markeredgewidth=2, markersize=9)
         elif e.precise:
             ax.plot(_at(e.start, 12), y, "o", color=colour, markersize=8)
         else:  # a span of whole days, drawn from the first midnight to the midnight after the last day
             ax.plot([_at(e.start), _at(e.end, 24)], [y, y], color=colour, linewidth=6, alpha=0.6,
                     solid_capstyle="butt")
         word = f" ('{e.when.text}')" if e.when is not None else ""
+        if e.reported is not None:
+            word += f"; reported {e.reported:%a %d %b}"
         labels.append(textwrap.fill(f"{e.label}{word}", 48))
         y += 1
     ax.set_yticks(range(len(labels)), labels, fontsize=8.5)
@@ -136,7 +141,8 @@ def timeline_chart() -> Any:
     undated = [e for e in evs if e.end is None]
     notes = [f"Earlier: {e.label} ('{e.when.text}' → {_span_text(e.start, e.end)})" for e in older]
     notes += [f"Not dated by the text: {e.label}" for e in undated]
-    notes.append("Dots: one day. Bars: a span ('deze week'). Dashed arrow: only 'before' is known.")
+    notes.append("Dots: one day. Bars: a span ('deze week'). Dashed arrow: the text says only 'before'; "
+                 "an open circle marks the day outside reporting gives (sources in course/data/events.toml).")
     fig.text(0.02, 0.01, "\n".join(textwrap.fill(n, 150) for n in notes), fontsize=8, color="#444", va="bottom")
     fig.subplots_adjust(left=0.36, bottom=0.2, right=0.97, top=0.92)
     return finish(fig)
