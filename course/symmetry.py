@@ -1,0 +1,155 @@
+"""One standard for every voice: the same words get the same treatment, whoever says them.
+
+For every framing span (``course/data/framing.toml``) this module finds every other use in the
+article of the same wording: the span's whole quote, or one of its *key words* (its words minus the
+neutral ones listed in ``course/data/symmetry.toml`` and the names of places and actors), matched
+by ``same_word`` or through a group of equivalent words. Each such use must be annotated too, or
+carry a written exemption in ``symmetry.toml``.
+
+Public API
+----------
+- ``same_word(a, b) -> bool``: equal (ignoring case), the same first six letters, or one inside the other
+- ``key_words(quote, neutral=...) -> list[str]``: the words of a quote that carry its framing
+- ``uses() -> list[Use]``: every use of framed wording outside its span, with how the course treats it
+  (``annotated`` by which span, ``exempt`` with the reason, or ``missing``)
+- ``unused_exemptions() -> list[str]``: exemption ids that no longer match a use (stale entries)
+
+>>> from course.symmetry import same_word
+>>> same_word("georganiseerd", "ongeorganiseerde"), same_word("Kiev", "Kyiv")
+(True, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from course.article import Span
+from course.errors import check_text, check_type
+
+__all__ = ["PREFIX", "STOP_WORDS", "Use", "key_words", "same_word", "unused_exemptions", "uses"]
+
+#: Words sharing this many first letters count as the same word ("bezetters", "bezettingsadministratie").
+PREFIX = 6
+#: Dutch function words, never key words.
+STOP_WORDS = frozenset("""
+aan al als bij dat de den der die dit door een en er geen had heeft het hebben hem hen hier hij hun in is
+je kan met na naar niet noch nog of om ook op over te ter tot uit van veel voor was wat we wel werd
+wie wij wordt ze zich zij zijn zo zo'n zo’n
+""".split())
+
+
+@dataclass(frozen=True)
+class Use:
+    """A use of framed wording outside its span: where, which span's word, and how the course treats it."""
+
+    span_id: str  # the framing span whose wording recurs
+    word: str  # the span's word (or its whole quote) that matches
+    at: Span  # the other use, in the article
+    treatment: str  # "annotated", "exempt" or "missing"
+    by: str = ""  # the span id that annotates it, or the exemption id
+
+    @property
+    def paragraph(self) -> str:
+        from course.corpus import load_corpus
+
+        return load_corpus().article.paragraph_at(self.at.start).id
+
+
+def same_word(a: str, b: str) -> bool:
+    """True when *a* and *b* are the same word for this check: equal ignoring case, the same first
+    ``PREFIX`` letters, or one (of at least ``PREFIX`` letters) inside the other."""
+    check_text(a, "a")
+    check_text(b, "b")
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return True
+    shared = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        shared += 1
+    return shared >= PREFIX or (len(a) >= PREFIX and a in b) or (len(b) >= PREFIX and b in a)
+
+
+def key_words(quote: str, neutral: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The words of *quote* that carry its framing: not function words, not *neutral*, three letters or more."""
+    from course.framing import words
+
+    check_text(quote, "quote")
+    check_type(neutral, (set, frozenset), "neutral")
+    folded = {n.casefold() for n in neutral}
+    found = [quote[a:b] for a, b in words(quote)]
+    return [w for w in found if len(w) >= 3 and w.casefold() not in STOP_WORDS and w.casefold() not in folded]
+
+
+def _neutral() -> frozenset[str]:
+    """The neutral words of symmetry.toml, plus the words of every place spelling and actor mention."""
+    from course.corpus import load_corpus
+    from course.framing import words
+
+    corpus = load_corpus()
+    names = [w for p in corpus.records("places") for w in (*p["spellings"], *p.get("misspellings", ()))]
+    names += [m["quote"] for a in corpus.records("actors") for m in a.get("mentions", ()) if m["quote"][:1].isupper()]
+    found = set(corpus.meta("symmetry")["neutral"]["words"])
+    for name in names:
+        found.update(name[a:b] for a, b in words(name) if name[a:a + 1].isupper())
+    return frozenset(found)
+
+
+def _equivalent(word: str, groups: list[list[str]]) -> list[str]:
+    """The other words of every equivalence group that *word* belongs to."""
+    return [other for group in groups if any(same_word(word, g) for g in group) for other in group]
+
+
+@lru_cache(maxsize=1)
+def _uses() -> tuple[Use, ...]:
+    from course.corpus import load_corpus
+    from course.framing import spans, words
+
+    corpus = load_corpus()
+    art = corpus.article
+    neutral = _neutral()
+    groups = [list(v) for v in corpus.meta("symmetry")["equivalents"].values()]
+    exemptions = [(r["id"], r["span"]) for r in corpus.records("symmetry")]
+    all_spans = spans()
+    every_word = [(a, b, art.text[a:b]) for a, b in words(art.text)]
+    found: dict[tuple[str, int, int], Use] = {}
+
+    def treat(span_id: str, word: str, start: int, end: int) -> None:
+        if (span_id, start, end) in found:
+            return
+        at = art.span(start, end)
+        cover = next((o.id for o in all_spans if o.start <= start and end <= o.end), None)
+        if cover is not None:
+            use = Use(span_id, word, at, "annotated", cover)
+        else:
+            exempt = next((eid for eid, e in exemptions if e.start <= start and end <= e.end), None)
+            use = Use(span_id, word, at, "exempt" if exempt else "missing", exempt or "")
+        found[(span_id, start, end)] = use
+
+    for s in all_spans:
+        for hit in art.find_all(s.quote):  # the same words, verbatim
+            if hit.start != s.start:
+                treat(s.id, s.quote, hit.start, hit.end)
+        for word in key_words(s.quote, neutral):
+            targets = [word, *_equivalent(word, groups)]
+            for a, b, other in every_word:
+                if s.start <= a < s.end or other.casefold() in STOP_WORDS or other in neutral:
+                    continue
+                if any(same_word(t, other) for t in targets):
+                    treat(s.id, word, a, b)
+    return tuple(sorted(found.values(), key=lambda u: (u.at.start, u.span_id)))
+
+
+def uses() -> list[Use]:
+    """Every use of a framing span's wording elsewhere in the article, with how the course treats it."""
+    return list(_uses())
+
+
+def unused_exemptions() -> list[str]:
+    """Ids of exemptions that cover no use of framed wording (so they would hide nothing; remove or fix them)."""
+    from course.corpus import load_corpus
+
+    used = {u.by for u in _uses() if u.treatment == "exempt"}
+    return [r["id"] for r in load_corpus().records("symmetry") if r["id"] not in used]
