@@ -48,6 +48,7 @@ class Use:
     at: Span  # the other use, in the article
     treatment: str  # "annotated", "exempt" or "missing"
     by: str = ""  # the span id that annotates it, or the exemption id
+    reason: str = ""  # why the course does not annotate it (exemptions only)
 
     @property
     def paragraph(self) -> str:
@@ -111,7 +112,7 @@ def _uses() -> tuple[Use, ...]:
     art = corpus.article
     neutral = _neutral()
     groups = [list(v) for v in corpus.meta("symmetry")["equivalents"].values()]
-    exemptions = [(r["id"], r["span"]) for r in corpus.records("symmetry")]
+    exemptions = [(r["id"], r["span"], r["reason"]) for r in corpus.records("symmetry")]
     all_spans = spans()
     every_word = [(a, b, art.text[a:b]) for a, b in words(art.text)]
     found: dict[tuple[str, int, int], Use] = {}
@@ -124,8 +125,8 @@ def _uses() -> tuple[Use, ...]:
         if cover is not None:
             use = Use(span_id, word, at, "annotated", cover)
         else:
-            exempt = next((eid for eid, e in exemptions if e.start <= start and end <= e.end), None)
-            use = Use(span_id, word, at, "exempt" if exempt else "missing", exempt or "")
+            exempt = next(((eid, why) for eid, e, why in exemptions if e.start <= start and end <= e.end), None)
+            use = Use(span_id, word, at, "exempt", *exempt) if exempt else Use(span_id, word, at, "missing")
         found[(span_id, start, end)] = use
 
     for s in all_spans:

@@ -440,6 +440,13 @@ def test_selfcheck_neutral_rewrite_keeps_facts_and_drops_the_loaded_words() -> N
     right = next(o for o in options if check("03.6", _letter("03.6", o)).correct)
     assert "verbluffend" not in right and "trofee" not in right.lower()
     assert "Izium" in right and "opmars" in right
+    # never more certain than the original: no word of taking or breaking that the original lacks
+    original = ART.paragraph("p06").sentences[1].text
+    for certain in ("heroverd", "ingenomen", "doorbr", "verloor", "bevrijd"):
+        assert certain not in right or certain in original, certain
+    assert "afbrokkelde" in right and "frontlinie" in right and "deze week" in right
+    surer = next(o for o in options if "heroverde" in o)
+    assert not check("03.6", _letter("03.6", surer)).correct
     for wrong in options:
         if wrong != right:
             assert not check("03.6", _letter("03.6", wrong)).correct
