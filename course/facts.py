@@ -4,8 +4,8 @@ Each record says what the text states, what the course computes from data, and a
 explanation in plain words. Distances and directions come from ``course.geo`` (GeoNames + WGS84),
 ranges from ``course.numbers``, dates from ``course.timeline``.
 
-Verdicts: ``holds``; ``plausible-as-road`` (wrong as a straight line, right for a road trip under
-published detour factors); ``does-not-hold``; ``matches-source`` (the figure is the cited source's);
+Verdicts: ``holds``; ``plausible-as-road`` (wrong as a straight line; a road distance within the
+published detour factors, measured on other road networks, would explain it); ``does-not-hold``; ``matches-source`` (the figure is the cited source's);
 ``matches-reporting`` (the date agrees with outside reporting); ``resolved`` (dated by rule, no
 outside date to compare); ``not-checkable`` (no data can confirm it; the record says what the words
 commit the speaker to).

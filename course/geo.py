@@ -390,8 +390,9 @@ def check_distance(stated_km: float, a: Any, b: Any, hedge: str | None = None) -
         why = f"the straight line is {straight:.1f} km, inside the {allowed} km that '{said}' allows"
     elif allowed.overlaps(*road):
         verdict = "plausible-as-road"
-        why = (f"the straight line is only {straight:.1f} km ({said} is {ratio:.2f} times that), but by road "
-               f"published detour factors give {road[0]:.0f} to {road[1]:.0f} km, which fits {allowed} km")
+        why = (f"the straight line is only {straight:.1f} km ({said} is {ratio:.2f} times that); a road distance "
+               f"would explain it: the published detour factors (measured on other road networks) put a road trip "
+               f"at {road[0]:.0f} to {road[1]:.0f} km, which fits {allowed} km")
     else:
         verdict = "does-not-hold"
         why = (f"the straight line is {straight:.1f} km and a road trip of {road[0]:.0f} to {road[1]:.0f} km; "

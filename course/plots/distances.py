@@ -145,7 +145,7 @@ def area_chart(area_km2: float = 2500.0, hedge: str | None = "zo'n") -> Any:
                  f"or a square of {square_side_km(area_km2):.0f} × {square_side_km(area_km2):.0f} km",
                  fontsize=10, loc="left")
     ax.legend(loc="lower right", fontsize=8)
-    fig.text(0.01, 0.01, "Provinces: land area = total minus inland and outer water, CBS StatLine 37105 (2015), "
+    fig.text(0.01, 0.01, "Provinces: land area = total minus inland and outer water, CBS StatLine 37105 (2015) [@cbs-37105], "
              "CC BY 4.0.\nLuxembourg: GeoNames countries (areakm2), CC BY 4.0.", fontsize=7, color="#444444")
     fig.subplots_adjust(left=0.22, right=0.95, bottom=0.14)
     return finish(fig)

@@ -16,7 +16,8 @@ from course.widgets import OKABE_ITO
 __all__ = ["CONTESTED_HATCH", "CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
 
 CREDIT_FRAMING = ("Spans: the course's annotation of the article (course/data/framing.toml, CC BY 4.0); taxonomy after "
-                  "SemEval-2020 Task 11 (Da San Martino et al. 2020) and SemEval-2023 Task 3 (Piskorski et al. 2023).")
+                  "SemEval-2020 Task 11 (Da San Martino et al. 2020) [@semeval-2020-task11] and SemEval-2023 Task 3 "
+                  "(Piskorski et al. 2023) [@semeval-2023-task3].")
 # Colour-blind-safe colours for the sides that have framing spans, in the order they are stacked.
 
 

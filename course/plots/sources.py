@@ -23,7 +23,7 @@ from course.widgets import OKABE_ITO
 __all__ = ["CREDIT_SOURCES", "SIDE_COLOURS", "citation_graph", "graph_layout", "verification_chart",
            "voice_share_chart"]
 
-CREDIT_SOURCES = "Data: the course's attribution annotations (after PARC) of the article; sides from course/data/actors.toml"
+CREDIT_SOURCES = "Data: the course's attribution annotations (after PARC [@pareti-2016]) of the article; sides from course/data/actors.toml"
 
 _SIDE_ORDER = ("russian-state", "ukrainian-state", "independent-media", "think-tank", "anonymous", "platform")
 _SIDE_LABEL = SIDE_LABELS
@@ -141,7 +141,7 @@ def citation_graph() -> Any:
     ax.set_title("Who cites whom: every attribution's path into the article", loc="left", fontsize=12)
     fig.text(0.01, 0.005, textwrap.fill("An arrow runs from a source to the next link its words pass through; ×n counts "
                                         "the attributions on it, and a row with two boxes is a chain. Colour: the side a "
-                                        "source speaks for (Okabe & Ito palette). " + CREDIT_SOURCES + ".", 150),
+                                        "source speaks for (Okabe & Ito palette [@okabe-ito-2008]). " + CREDIT_SOURCES + ".", 150),
              fontsize=7.5, color="#444444", va="bottom")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.11)
     return finish(fig)
