@@ -10,6 +10,9 @@ Modules (each does one thing; heavy libraries load only when a module needs them
 - ``course.numbers``   hedges as explicit ranges, Dutch number words, unit chains, areas
 - ``course.facts``     every checkable claim of the article, checked (``python -m course facts``)
 - ``course.sources``   who says so: attributions, chains of citation, verification, voice share, a finder
+- ``course.framing``   how it is phrased: techniques, framing spans, loaded-word density, agreement
+- ``course.symmetry``  one standard for every voice: the same words get the same treatment
+- ``course.references`` the bibliography and its citation keys; ``course.register`` the claims register
 - ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
 - ``course.testkit``   trusted checks for nbgrader test cells
 - ``course.widgets``   the article reader (ipywidgets)

@@ -223,11 +223,19 @@ def _parts(body: str) -> list[tuple[str | None, str]]:
     return out
 
 
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+
+
+def _prose(text: str) -> str:
+    """*text* without Markdown code (a key shown as syntax, `[@key]`, is not a citation)."""
+    return _CODE.sub(" ", text)
+
+
 def citation_keys(text: str) -> list[str]:
-    """The keys cited in *text*, in order of first appearance."""
+    """The keys cited in *text* (outside Markdown code), in order of first appearance."""
     check_type(text, str, "text")
     keys: list[str] = []
-    for m in CITATION.finditer(text):
+    for m in CITATION.finditer(_prose(text)):
         for key, _raw in _parts("@" + m.group(1)):
             if key and key not in keys:
                 keys.append(key)
@@ -239,7 +247,7 @@ def citation_problems(text: str, keys: Mapping[str, Any] | None = None) -> list[
     check_type(text, str, "text")
     known = load_references() if keys is None else keys
     problems = []
-    for m in CITATION.finditer(text):
+    for m in CITATION.finditer(_prose(text)):
         for key, raw in _parts("@" + m.group(1)):
             if key is None:
                 problems.append(f"malformed citation {m.group(0)!r}: write [@key] or [@key1; @key2]")

@@ -233,7 +233,7 @@ def register(root: str | Path | None = None) -> list[Entry]:
     for path in notebooks:
         for where, text in _notebook_markdown(path):
             out += scan_text(text, f"{path.relative_to(base).as_posix()}: {where}", art)
-    for doc in ("course/INSTRUCTORS.md", "README.md", "seeds/README.md"):
+    for doc in ("course/INSTRUCTORS.md", "course/AUDIT.md", "README.md", "seeds/README.md"):
         if (base / doc).is_file():
             out += scan_text((base / doc).read_text(encoding="utf-8"), doc, art)
     out += scan_data(base / "course" / "data")

@@ -15,7 +15,7 @@ from course.register import outside_markers, register, scan_data, scan_text, sen
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOW = tomllib.loads((ROOT / "tests" / "claims_allowlist.toml").read_text(encoding="utf-8"))["allow"]
-DOCS = ["course/INSTRUCTORS.md", "README.md", "seeds/README.md"]
+DOCS = ["course/INSTRUCTORS.md", "course/AUDIT.md", "README.md", "seeds/README.md"]
 NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("assignments/source/*/*.ipynb"))
 
 
