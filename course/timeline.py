@@ -1,7 +1,8 @@
 """Time words to dates: Dutch weekday words counted back from a reference day, and the story's events.
 
-A Dutch news report says "zaterdag" (Saturday) without "last" or "this": it means the most recent
-Saturday on or before the day the report speaks from. The article's date line gives only
+A Dutch news report says "zaterdag" (Saturday) without "last" or "this"; the course reads such a bare
+weekday as the most recent Saturday on or before the day the report speaks from (lesson 01 checks
+that reading against outside reporting). The article's date line gives only
 "2022-09", so the reference day is an inference kept in ``course/data/events.toml`` with its
 evidence; ``reference_day()`` checks it against the date line and the weekday word.
 
