@@ -15,9 +15,6 @@ Public API
 - ``known_assignment(root, url, name)``: the name, or an ``UnknownIdError`` that lists the known ones.
 - ``CellScore`` and ``cell_scores(url, assignments=None)``: every graded cell of every submission.
 - ``tool_env()``: the environment for nbgrader subprocesses (this interpreter's tools first on PATH).
-- ``kernel_config()``: how grading kernels are launched (the sandbox hook; ``open_api(..., kernel=True)`` applies it).
-- ``add_common_arguments(parser)`` and ``resolve(args)``: ``--root``, ``--db`` and the assignments, shared by
-  the instructor commands, and the (course folder, gradebook URL, assignments) they name.
 - ``open_api(root, url)``: an ``NbGraderAPI`` configured exactly as ``nbgrader`` run in *root*;
   ``nbgrader_ok(result, what)``: the log of a successful API call, else a ``GradingError`` with nbgrader's reason.
 
@@ -27,9 +24,7 @@ Public API
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import importlib.util
 import os
 import re
 import sys
@@ -39,11 +34,10 @@ from typing import Any, Iterator
 
 from course.errors import CourseError, check_items, check_path, check_text, check_type, unknown
 
-# add_common_arguments and resolve are the argparse halves of the instructor commands (like add_arguments_*/cmd_*),
-# so they are left out of __all__.
-__all__ = ["CellScore", "GradingError", "cell_scores", "check_gradebook", "course_root", "db_url", "kernel_config",
+__all__ = ["CellScore", "GradingError", "cell_scores", "check_gradebook", "course_root", "db_url",
            "known_assignment", "nbgrader_ok", "open_api", "redact", "source_assignments", "submissions",
-           "submitted_students", "tool_env"]
+           "submitted_students",
+           "tool_env"]
 
 REPO_COURSE = Path(__file__).resolve().parents[2] / "assignments"
 CONFIG = "nbgrader_config.py"
@@ -266,7 +260,7 @@ def _cwd(path: Path) -> Iterator[None]:
 def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = False) -> Any:
     """An ``nbgrader.apps.NbGraderAPI`` for *root* and gradebook *url*, configured as ``nbgrader`` run there.
 
-    With *kernel* the grading kernel's launch settings (``kernel_config``) are applied.
+    With *kernel* the grading kernel's launch settings (``course.grading.worker.kernel_config``) are applied.
     """
     root, url = _folder(root), _check_url(url)
     check_text(log_level, "log_level")
@@ -280,50 +274,9 @@ def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = Fa
         host = AutogradeApp()
         host.initialize(argv)
     if kernel:
+        from course.grading.worker import kernel_config
+
         host.update_config(kernel_config())
     api = NbGraderAPI(coursedir=host.coursedir, parent=host)
     api.log_level = log_level
     return api
-
-
-def kernel_config() -> Any:
-    """The traitlets Config that launches grading kernels; empty means nbgrader's default launch.
-
-    SANDBOX HOOK: this is the one call site through which ``course grade`` and ``course selfgrade``
-    launch kernels. When ``course/grading/sandbox.py`` exists and defines ``kernel_config()`` (a
-    traitlets ``Config`` or a dict, e.g. setting ``Execute.kernel_manager_class``), its settings are
-    applied to every grading kernel; otherwise kernels start as stock nbgrader starts them.
-    """
-    from traitlets.config import Config
-
-    if importlib.util.find_spec("course.grading.sandbox") is None:
-        return Config()
-    from course.grading import sandbox  # type: ignore[attr-defined]
-
-    hook = getattr(sandbox, "kernel_config", None)
-    if hook is None:
-        return Config()
-    config = hook()
-    return config if isinstance(config, Config) else Config(config or {})
-
-
-# --- the options every instructor command shares ----------------------------------------------------------
-
-def add_common_arguments(parser: argparse.ArgumentParser, assignments: bool = True) -> None:
-    """--root and --db, and the assignments to work on: shared by the instructor commands."""
-    if assignments:
-        parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
-                            help="assignments to work on (default: every assignment in source/)")
-    parser.add_argument("--root", help="the nbgrader course folder (default: ./, ./assignments or the repository's)")
-    parser.add_argument("--db", help="gradebook database URL, e.g. postgresql://grader@db.example.org/course "
-                                     "(default: $COURSE_DB_URL, else SQLite gradebook.db in the course folder)")
-
-
-def resolve(args: argparse.Namespace) -> tuple[Path, str, list[str]]:
-    """(course root, gradebook URL, assignments) from the common arguments."""
-    root = course_root(args.root)
-    url = db_url(root, args.db)
-    names = list(getattr(args, "assignments", None) or source_assignments(root))
-    if not names:
-        raise GradingError(f"no assignments in {root / 'source'}")
-    return root, url, names

@@ -50,8 +50,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from course.errors import CourseValueError, check_items, check_number, check_path, check_type, unknown
-from course.grading.gradebook import (GradingError, _check_url, add_common_arguments, check_gradebook, known_assignment,
-                                      redact, resolve, submissions, submitted_students, tool_env)
+from course.grading.gradebook import (GradingError, _check_url, check_gradebook, known_assignment, redact, submissions,
+                                      submitted_students, tool_env)
+from course.grading.options import add_common_arguments, resolve
 
 __all__ = ["Failure", "GradeRun", "Task", "add_arguments_grade", "cmd_grade", "grade", "plan", "submission_digest"]
 
