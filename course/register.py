@@ -97,6 +97,13 @@ def _article_text() -> str:
     return load_article().text
 
 
+def _folder_text(folder: Path) -> str:
+    """The text of the article whose folder is *folder* (its notes quote that article, not the seed)."""
+    from course.article import load_article
+
+    return load_article(folder).text
+
+
 def _strip(sentence: str, article_text: str) -> str:
     """The sentence without code, formulas, link targets, citations and words quoted from the article."""
     text = _INLINE.sub(" ", sentence)
@@ -198,13 +205,14 @@ def _fields(value: object, path: str, refs: tuple[str, ...] = ()) -> Iterator[tu
 def scan_data(data_dir: str | Path | None = None) -> list[Entry]:
     """The statements of outside fact in the notes of the teaching corpus (every TOML file under *data_dir*)."""
     root = check_path(data_dir, "data_dir") if data_dir is not None else ROOT / "course" / "data"
-    art = _article_text()
+    seed = _article_text()
     out = []
     for file in sorted(root.rglob("*.toml")):
         if file.name in DATA_SKIP:
             continue
         data = tomllib.loads(file.read_text(encoding="utf-8"))
         name = file.relative_to(root).as_posix()
+        art = _folder_text(file.parent) if (file.parent / "article.toml").is_file() else seed
         for where, text, refs in _fields(data, ""):
             # a field is one statement: its keys, and the ref/cite fields of its record, back every sentence in it
             keys = tuple(dict.fromkeys((*citation_keys(text), *refs)))

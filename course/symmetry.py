@@ -10,9 +10,12 @@ Public API
 ----------
 - ``same_word(a, b) -> bool``: equal (ignoring case), the same first six letters, or one inside the other
 - ``key_words(quote, neutral=...) -> list[str]``: the words of a quote that carry its framing
-- ``uses() -> list[Use]``: every use of framed wording outside its span, with how the course treats it
-  (``annotated`` by which span, ``exempt`` with the reason, or ``missing``)
-- ``unused_exemptions() -> list[str]``: exemption ids that no longer match a use (stale entries)
+- ``uses(article=None) -> list[Use]``: every use of framed wording outside its span, with how the course
+  treats it (``annotated`` by which span, ``exempt`` with the reason, or ``missing``)
+- ``unused_exemptions(article=None) -> list[str]``: exemption ids that no longer match a use (stale entries)
+
+An article without a ``symmetry.toml`` has no neutral words, equivalents or exemptions beyond the
+names of its places and actors.
 
 >>> from course.symmetry import same_word
 >>> same_word("georganiseerd", "ongeorganiseerde"), same_word("Kiev", "Kyiv")
@@ -22,9 +25,11 @@ Public API
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from course.article import Span
+from course.articles import per_article
 from course.errors import check_text, check_type
 
 __all__ = ["PREFIX", "STOP_WORDS", "Use", "key_words", "same_word", "unused_exemptions", "uses"]
@@ -50,11 +55,7 @@ class Use:
     by: str = ""  # the span id that annotates it, or the exemption id
     reason: str = ""  # why the course does not annotate it (exemptions only)
 
-    @property
-    def paragraph(self) -> str:
-        from course.corpus import load_corpus
-
-        return load_corpus().article.paragraph_at(self.at.start).id
+    paragraph: str = ""  # the paragraph id of *at*
 
 
 def same_word(a: str, b: str) -> bool:
@@ -84,15 +85,21 @@ def key_words(quote: str, neutral: frozenset[str] | set[str] = frozenset()) -> l
     return [w for w in found if len(w) >= 3 and w.casefold() not in STOP_WORDS and w.casefold() not in folded]
 
 
-def _neutral() -> frozenset[str]:
+def _settings(corpus: Any) -> dict[str, Any]:
+    """The article's symmetry.toml settings, or empty ones when the article has none."""
+    if "symmetry" not in corpus.kinds:
+        return {"neutral": {"words": []}, "equivalents": {}, "exemptions": []}
+    meta = corpus.meta("symmetry")
+    return {"neutral": meta["neutral"], "equivalents": meta["equivalents"], "exemptions": corpus.records("symmetry")}
+
+
+def _neutral(corpus: Any) -> frozenset[str]:
     """The neutral words of symmetry.toml, plus the words of every place spelling and actor mention."""
-    from course.corpus import load_corpus
     from course.framing import words
 
-    corpus = load_corpus()
     names = [w for p in corpus.records("places") for w in (*p["spellings"], *p.get("misspellings", ()))]
     names += [m["quote"] for a in corpus.records("actors") for m in a.get("mentions", ()) if m["quote"][:1].isupper()]
-    found = set(corpus.meta("symmetry")["neutral"]["words"])
+    found = set(_settings(corpus)["neutral"]["words"])
     for name in names:
         found.update(name[a:b] for a, b in words(name) if name[a:a + 1].isupper())
     return frozenset(found)
@@ -103,17 +110,18 @@ def _equivalent(word: str, groups: list[list[str]]) -> list[str]:
     return [other for group in groups if any(same_word(word, g) for g in group) for other in group]
 
 
-@lru_cache(maxsize=1)
-def _uses() -> tuple[Use, ...]:
+@per_article
+def _uses(key: str) -> tuple[Use, ...]:
     from course.corpus import load_corpus
     from course.framing import spans, words
 
-    corpus = load_corpus()
+    corpus = load_corpus(key)
     art = corpus.article
-    neutral = _neutral()
-    groups = [list(v) for v in corpus.meta("symmetry")["equivalents"].values()]
-    exemptions = [(r["id"], r["span"], r["reason"]) for r in corpus.records("symmetry")]
-    all_spans = spans()
+    settings = _settings(corpus)
+    neutral = _neutral(corpus)
+    groups = [list(v) for v in settings["equivalents"].values()]
+    exemptions = [(r["id"], r["span"], r["reason"]) for r in settings["exemptions"]]
+    all_spans = spans(article=key)
     every_word = [(a, b, art.text[a:b]) for a, b in words(art.text)]
     found: dict[tuple[str, int, int], Use] = {}
 
@@ -121,12 +129,14 @@ def _uses() -> tuple[Use, ...]:
         if (span_id, start, end) in found:
             return
         at = art.span(start, end)
+        para = art.paragraph_at(start).id
         cover = next((o.id for o in all_spans if o.start <= start and end <= o.end), None)
         if cover is not None:
-            use = Use(span_id, word, at, "annotated", cover)
+            use = Use(span_id, word, at, "annotated", cover, paragraph=para)
         else:
             exempt = next(((eid, why) for eid, e, why in exemptions if e.start <= start and end <= e.end), None)
-            use = Use(span_id, word, at, "exempt", *exempt) if exempt else Use(span_id, word, at, "missing")
+            use = (Use(span_id, word, at, "exempt", *exempt, paragraph=para) if exempt
+                   else Use(span_id, word, at, "missing", paragraph=para))
         found[(span_id, start, end)] = use
 
     for s in all_spans:
@@ -143,14 +153,14 @@ def _uses() -> tuple[Use, ...]:
     return tuple(sorted(found.values(), key=lambda u: (u.at.start, u.span_id)))
 
 
-def uses() -> list[Use]:
+def uses(article: str | Path | None = None) -> list[Use]:
     """Every use of a framing span's wording elsewhere in the article, with how the course treats it."""
-    return list(_uses())
+    return list(_uses(article))
 
 
-def unused_exemptions() -> list[str]:
+def unused_exemptions(article: str | Path | None = None) -> list[str]:
     """Ids of exemptions that cover no use of framed wording (so they would hide nothing; remove or fix them)."""
     from course.corpus import load_corpus
 
-    used = {u.by for u in _uses() if u.treatment == "exempt"}
-    return [r["id"] for r in load_corpus().records("symmetry") if r["id"] not in used]
+    used = {u.by for u in _uses(article) if u.treatment == "exempt"}
+    return [r["id"] for r in _settings(load_corpus(article))["exemptions"] if r["id"] not in used]

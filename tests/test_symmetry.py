@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import course.corpus
 from course import framing, symmetry
-from course.corpus import DATA_DIR, load_corpus, validate
+from course.articles import article_info
 from course.errors import CourseTypeError, CourseValueError
 
 
@@ -59,55 +58,46 @@ def test_key_words_leave_out_function_words_and_neutral_words() -> None:
         symmetry.key_words("In de val", ["val"])
 
 
-def _reload(monkeypatch, data: Path) -> None:
-    corpus = validate(data)
-    monkeypatch.setattr(course.corpus, "load_corpus", lambda *a, **k: corpus)
-    framing._data.cache_clear()
-    symmetry._uses.cache_clear()
-
-
 @pytest.fixture
-def data(tmp_path: Path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA_DIR, copy)
-    yield copy
-    monkeypatch.undo()
-    framing._data.cache_clear()
-    symmetry._uses.cache_clear()
+def data(tmp_path: Path) -> Path:
+    """A copy of the seed's article folder (its text still comes from seeds/), to change on purpose."""
+    copy = tmp_path / "izium-copy"
+    shutil.copytree(article_info().folder, copy)
+    return copy
 
 
-def test_removing_an_exemption_makes_the_check_fail(data: Path, monkeypatch) -> None:
+def test_removing_an_exemption_makes_the_check_fail(data: Path) -> None:
     path = data / "symmetry.toml"
     text = path.read_text(encoding="utf-8")
     start = text.index('[[exemption]]\nid = "contradictory-subheading"')
     end = text.index("[[exemption]]", start + 5)
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    _reload(monkeypatch, data)
-    missing = [u for u in symmetry.uses() if u.treatment == "missing"]
+    missing = [u for u in symmetry.uses(data) if u.treatment == "missing"]
     assert [(u.span_id, u.at.text) for u in missing] == [("skabeyeva-contradictory", "Tegenstrijdige")]
 
 
-def test_an_exemption_that_covers_nothing_is_reported(data: Path, monkeypatch) -> None:
+def test_an_exemption_that_covers_nothing_is_reported(data: Path) -> None:
     path = data / "symmetry.toml"
     path.write_text(path.read_text(encoding="utf-8") + '\n[[exemption]]\nid = "stale"\nquote = "Washington"\n'
                     'reason = "a place name that no framing span uses"\n', encoding="utf-8")
-    _reload(monkeypatch, data)
-    assert symmetry.unused_exemptions() == ["stale"]
+    assert symmetry.unused_exemptions(data) == ["stale"]
 
 
-def test_a_new_framing_span_must_answer_for_its_words_elsewhere(data: Path, monkeypatch) -> None:
+def test_a_new_framing_span_must_answer_for_its_words_elsewhere(tmp_path: Path) -> None:
+    def copy(name: str) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(article_info().folder, folder)
+        return folder
+
+    data = copy("one")
     path = data / "framing.toml"
     path.write_text(path.read_text(encoding="utf-8") + '\n[[span]]\nid = "test-mixed"\nquote = "verontrustend nieuws"\n'
                     'technique = "loaded-language"\nspeaker = "skabeyeva"\nrationale = "a test span of one voice"\n',
                     encoding="utf-8")
-    _reload(monkeypatch, data)
-    assert [u for u in symmetry.uses() if u.treatment == "missing"] == []  # 'verontrustend' occurs once
-    path.write_text(path.read_text(encoding="utf-8").replace('quote = "verontrustend nieuws"', 'quote = "hevig"'),
-                    encoding="utf-8")
-    _reload(monkeypatch, data)
-    assert load_corpus().article.count("hevig") == 1
-    path.write_text(path.read_text(encoding="utf-8").replace('quote = "hevig"', 'quote = "opmars"\noccurrence = 1'),
-                    encoding="utf-8")
-    _reload(monkeypatch, data)
-    missing = {u.paragraph for u in symmetry.uses() if u.treatment == "missing" and u.span_id == "test-mixed"}
+    assert [u for u in symmetry.uses(data) if u.treatment == "missing"] == []  # 'verontrustend' occurs once
+    text = path.read_text(encoding="utf-8")
+    data = copy("two")
+    path = data / "framing.toml"
+    path.write_text(text.replace('quote = "verontrustend nieuws"', 'quote = "opmars"\noccurrence = 1'), encoding="utf-8")
+    missing = {u.paragraph for u in symmetry.uses(data) if u.treatment == "missing" and u.span_id == "test-mixed"}
     assert missing == {"p09", "p11", "p16"}  # the same word in the reporter's, ISW's and the presenter's sentences

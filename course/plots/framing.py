@@ -15,9 +15,18 @@ from course.widgets import OKABE_ITO
 
 __all__ = ["CONTESTED_HATCH", "CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
 
-CREDIT_FRAMING = ("Spans: the course's annotation of the article (course/data/framing.toml, CC BY 4.0); taxonomy after "
+CREDIT_FRAMING = ("Spans: the course's annotation of the article ({framing}, CC BY 4.0); taxonomy after "
                   "SemEval-2020 Task 11 (Da San Martino et al. 2020) [@semeval-2020-task11] and SemEval-2023 Task 3 "
                   "(Piskorski et al. 2023) [@semeval-2023-task3].")
+
+
+def _credit(article: str | None = None) -> str:
+    """The data credit of the figures, naming the article's framing file."""
+    from course.articles import article_info
+
+    return CREDIT_FRAMING.format(framing=article_info(article).where("framing.toml"))
+
+
 # Colour-blind-safe colours for the sides that have framing spans, in the order they are stacked.
 
 
@@ -33,28 +42,28 @@ def _colour(side: str) -> str:
 CONTESTED_HATCH = "////"  # contested spans look the same way in every framing figure: hatched
 
 
-def _apart_note() -> str:
+def _apart_note(article: str | None = None) -> str:
     """The spans kept out of the counts, listed so that the figure shows them apart."""
     from course.framing import spans
 
     kinds = {"accurate-term": "accurate legal terms", "house-style": "house style for names"}
     parts = []
     for kind, label in kinds.items():
-        found = [s.quote for s in spans(counted=False) if s.apart == kind]
+        found = [s.quote for s in spans(counted=False, article=article) if s.apart == kind]
         quotes = [f"'{q}'" + (f" ({found.count(q)}×)" if found.count(q) > 1 else "") for q in dict.fromkeys(found)]
         if quotes:
             parts.append(f"{label}: {', '.join(quotes)}")
     return f"Shown apart, not counted ({'; '.join(parts)})." if parts else ""
 
 
-def techniques_by_side() -> Any:
+def techniques_by_side(article: str | None = None) -> Any:
     """Horizontal bars: for each technique (grouped by family), how many spans each side has; contested hatched."""
     from matplotlib.patches import Patch
 
     from course.framing import spans, techniques
 
     plt = pyplot()
-    counted = spans(counted=True)
+    counted = spans(counted=True, article=article)
     used = [t for t in techniques() if any(s.technique == t.id for s in counted)]
     sides = _side_order({s.side for s in counted})
     fig, ax = plt.subplots(figsize=(9.4, 5.8))
@@ -86,20 +95,20 @@ def techniques_by_side() -> Any:
               fontsize=8.5, title_fontsize=9)
     total = sum(left)
     note = (f"{total} spans. A span counts for the side of whoever chose the words; the reporter's own words count "
-            f"for 'the reporter'. {_apart_note()} {CREDIT_FRAMING}")
+            f"for 'the reporter'. {_apart_note(article)} {_credit(article)}")
     fig.text(0.02, 0.01, textwrap.fill(note, 130), fontsize=7.5, color="#444", va="bottom")
     fig.subplots_adjust(left=0.33, right=0.82, top=0.93, bottom=0.19)
     return finish(fig)
 
 
-def _apart_words() -> dict[str, list[int]]:
+def _apart_words(article: str | None = None) -> dict[str, list[int]]:
     """For each paragraph, the indexes of the words inside spans shown apart (accurate terms, house style)."""
     from course.corpus import load_corpus
     from course.framing import spans, words
 
-    art = load_corpus().article
+    art = load_corpus(article).article
     out: dict[str, list[int]] = {}
-    for s in spans(counted=False):
+    for s in spans(counted=False, article=article):
         p = art.paragraph(s.paragraph)
         for i, (a, b) in enumerate(words(p.text)):
             if p.start + a < s.end and s.start < p.start + b:
@@ -107,15 +116,15 @@ def _apart_words() -> dict[str, list[int]]:
     return out
 
 
-def density_map(include_contested: bool = True) -> Any:
+def density_map(include_contested: bool = True, article: str | None = None) -> Any:
     """A map of the article: one row per paragraph, one cell per word, loaded words coloured by side."""
     from course.framing import paragraph_density, techniques
 
     plt = pyplot()
     from matplotlib.patches import Patch
 
-    rows = paragraph_density(include_contested)
-    apart = _apart_words()
+    rows = paragraph_density(include_contested, article)
+    apart = _apart_words(article)
     longest = max(d.words for d in rows)
     fig, ax = plt.subplots(figsize=(10, 6.6))
     seen: set[str] = set()
@@ -146,7 +155,7 @@ def density_map(include_contested: bool = True) -> Any:
     which = "all annotated spans" if include_contested else "spans that annotators agree on (contested ones left out)"
     lexical = ", ".join(t.name.split(" (")[0].lower() for t in techniques() if t.lexical)
     note = (f"Loaded words: words inside spans of word-level techniques ({lexical}), from {which}. "
-            f"Claims, pictures and slogans are not counted. {_apart_note()} " + CREDIT_FRAMING)
+            f"Claims, pictures and slogans are not counted. {_apart_note(article)} " + _credit(article))
     fig.text(0.02, 0.01, textwrap.fill(note, 150), fontsize=7.5, color="#444", va="bottom")
     fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.21)
     return finish(fig)
