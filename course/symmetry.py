@@ -1,8 +1,8 @@
 """One standard for every voice: the same words get the same treatment, whoever says them.
 
-For every framing span (``course/data/framing.toml``) this module finds every other use in the
+For every framing span (``course/data/articles/izium-2022-09/framing.toml``) this module finds every other use in the
 article of the same wording: the span's whole quote, or one of its *key words* (its words minus the
-neutral ones listed in ``course/data/symmetry.toml`` and the names of places and actors), matched
+neutral ones listed in ``course/data/articles/izium-2022-09/symmetry.toml`` and the names of places and actors), matched
 by ``same_word`` or through a group of equivalent words. Each such use must be annotated too, or
 carry a written exemption in ``symmetry.toml``.
 

@@ -15,7 +15,7 @@ from course.errors import CourseTypeError, CourseValueError
 def test_every_use_of_framed_wording_is_annotated_or_exempted_with_a_reason() -> None:
     missing = [(u.span_id, u.word, u.at.text, u.paragraph) for u in symmetry.uses() if u.treatment == "missing"]
     assert not missing, ("framed wording used elsewhere with neither an annotation nor an exemption in "
-                         f"course/data/symmetry.toml: {missing}")
+                         f"course/data/articles/izium-2022-09/symmetry.toml: {missing}")
     assert symmetry.unused_exemptions() == [], "exemptions that cover no use: remove or re-anchor them"
 
 

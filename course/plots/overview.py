@@ -114,6 +114,7 @@ def _off_map_note(g: Any, place: str, start: str, article: str | None = None) ->
 
 def timeline_chart(article: str | None = None) -> Any:
     """The story's events on a calendar, dated from the article's own time words."""
+    from course.articles import article_info
     from course.timeline import events, reference_day
 
     plt = pyplot()
@@ -157,7 +158,7 @@ def timeline_chart(article: str | None = None) -> Any:
     notes = [f"Earlier: {e.label} ('{e.when.text}' → {_span_text(e.start, e.end)})" for e in older]
     notes += [f"Not dated by the text: {e.label}" for e in undated]
     notes.append("Dots: one day. Bars: a span ('deze week'). Dashed arrow: the text says only 'before'; "
-                 "an open circle marks the day outside reporting gives (sources in course/data/events.toml).")
+                 f"an open circle marks the day outside reporting gives (sources in {article_info(article).where('events.toml')}).")
     fig.text(0.02, 0.01, "\n".join(textwrap.fill(n, 150) for n in notes), fontsize=8, color="#444", va="bottom")
     fig.subplots_adjust(left=0.36, bottom=0.2, right=0.97, top=0.92)
     return finish(fig)
