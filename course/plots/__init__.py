@@ -3,10 +3,43 @@
 - ``course.plots.overview``: the story at a glance (map of the places, timeline of the events).
 - ``course.plots.distances``: lesson 01 (distance rings on a map, claimed against measured, the area).
 - ``course.plots.sources``: who cites whom, voice share by side, verification status.
+- ``course.plots.framing``: who uses which technique, where the loaded words are.
+- ``course.plots.items``: the item analysis of ``course report``.
 
 Every function returns a ``matplotlib.figure.Figure`` (a notebook shows it when it is the cell's
-last value) and prints nothing. Matplotlib is imported only when a figure is drawn.
+last value) and prints nothing. Each figure carries its alt text and long description, computed from
+the data it draws (``course.plots.alttext``): ``fig.alt_text``, ``fig.long_description``, and in a
+notebook the image shows with both. Matplotlib is imported only when a figure is drawn.
 Colours come from ``course.widgets.OKABE_ITO``, which is safe for colour-blind readers.
+
+``LESSON_FIGURES`` names every figure the lessons draw, as ``"module:function"``, for an edition that
+pre-renders them (``figure(name)`` draws one).
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__all__ = ["LESSON_FIGURES", "figure"]
+
+LESSON_FIGURES = {
+    "story_map": "course.plots.overview:story_map",
+    "timeline_chart": "course.plots.overview:timeline_chart",
+    "claims_chart": "course.plots.distances:claims_chart",
+    "distance_map": "course.plots.distances:distance_map",
+    "area_chart": "course.plots.distances:area_chart",
+    "citation_graph": "course.plots.sources:citation_graph",
+    "verification_chart": "course.plots.sources:verification_chart",
+    "voice_share_chart": "course.plots.sources:voice_share_chart",
+    "techniques_by_side": "course.plots.framing:techniques_by_side",
+    "density_map": "course.plots.framing:density_map",
+}
+
+
+def figure(name: str, **kwargs: Any) -> Any:
+    """Draw the lesson figure called *name* (a key of ``LESSON_FIGURES``) with its alt text attached."""
+    from course.errors import lookup
+
+    module, function = lookup(LESSON_FIGURES, name, "lesson figure", type_name="figure name").split(":")
+    return getattr(import_module(module), function)(**kwargs)
