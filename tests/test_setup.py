@@ -19,7 +19,7 @@ def test_environment_yml_matches_pyproject() -> None:
     conda = set()
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     for line in text.split("dependencies:", 1)[1].splitlines():
-        m = re.match(r"^  - ([A-Za-z0-9_.-]+)", line)
+        m = re.match(r"^  - ([A-Za-z0-9_.-]+)", line) or re.match(r"^      - ([A-Za-z][A-Za-z0-9_.-]*)", line)  # or pip
         if m and m.group(1) not in ("python", "pip"):
             conda.add(_name(m.group(1)))
     assert conda == wanted, f"only in environment.yml: {conda - wanted}; only in pyproject.toml: {wanted - conda}"
