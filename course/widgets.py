@@ -265,9 +265,13 @@ class Reader:
         """The numbered details of every highlight in the paragraph, as a list under it."""
         if not notes:
             return ""
+        def detail(layer: Layer, tip: str) -> str:  # a framing tip starts with the technique's name: say it once
+            return tip[len(layer.label):].lstrip(" ·:") if tip.startswith(layer.label) else tip
+
         items = "".join(f"<li value='{n}'><span style='{_mark_style(layer.colour)};padding:0 3px'>"
-                        f"{html.escape(layer.label)}</span> {html.escape(tip)}</li>" for n, layer, tip in notes)
-        return (f"<div class='reader-notes' lang='en' style='font-size:92%;margin-top:0.4em'>"
+                        f"{html.escape(layer.label)}</span> {html.escape(detail(layer, tip))}</li>"
+                        for n, layer, tip in notes)
+        return (f"<div class='reader-notes' lang='en' style='font-size:92%;line-height:1.45;margin-top:0.4em'>"
                 f"<b>Highlights in this paragraph</b><ol style='margin:0.2em 0;padding-left:2em'>{items}</ol></div>")
 
     def legend(self) -> str:
@@ -275,7 +279,8 @@ class Reader:
         items = [f"<span style='{_mark_style(layer.colour)};padding:0 4px'>{html.escape(layer.label)}</span> "
                  f"<span style='color:{TEXT_GREY}'>{html.escape(layer.description)}</span>"
                  for name, layer in self.layers.items() if name in self._on]
-        return "<br>".join(items) or (f"<span style='color:{TEXT_GREY}'>Switch on a layer to highlight it. Each "
+        return "<div style='line-height:1.6'>" + "<br>".join(items) + "</div>" if items else (
+            f"<span style='color:{TEXT_GREY}'>Switch on a layer to highlight it. Each "
                                       "highlight is numbered; its details are listed under the paragraph.</span>")
 
     def _refresh(self) -> "Reader":

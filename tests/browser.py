@@ -232,10 +232,22 @@ def shoot_outputs(page: Any, stem: str) -> list[Path]:
         cell = out.evaluate("el => { const c = el.closest('.jp-Cell'); return [...c.parentNode.children].indexOf(c); }")
         kind = "widget" if out.locator(".course-widget").count() else "figure"
         path = ARTIFACTS / f"{stem}-cell{cell:02d}-{kind}.png"
-        out.scroll_into_view_if_needed()
-        out.screenshot(path=str(path))
+        shoot(page, out, path)
         shots.append(path)
     return shots
+
+
+def shoot(page: Any, element: Any, path: Path) -> None:
+    """A PNG of *element*; one taller than the window is shot in a window grown to fit it (same width)."""
+    element.scroll_into_view_if_needed()
+    height = element.evaluate("e => e.getBoundingClientRect().height")
+    if height > VIEWPORT["height"] - 150:
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 250})
+        element.scroll_into_view_if_needed()
+    try:
+        element.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(VIEWPORT)
 
 
 def axe_scan(page: Any, include: list[str] | None = None) -> dict[str, Any]:

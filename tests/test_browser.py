@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from browser import (ARTIFACTS, LESSONS, ROOT, axe_scan, launch, layout_problems, need_chromium, open_lesson,
-                     save_json, serious, shoot_outputs, stderr_outputs)
+                     save_json, serious, shoot, shoot_outputs, stderr_outputs)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,9 +32,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def chromium(lab):
+def chromium():
     from playwright.sync_api import sync_playwright
 
+    need_chromium()
     with sync_playwright() as p:
         browser = launch(p)
         yield browser
@@ -73,8 +74,7 @@ def test_lesson_looks_right_and_passes_axe(lab, chromium, notebook) -> None:
 
 
 def _shoot(locator, name: str) -> None:
-    locator.scroll_into_view_if_needed()
-    locator.screenshot(path=str(ARTIFACTS / name))
+    shoot(locator.page, locator, ARTIFACTS / name)
 
 
 def test_reader_and_quiz_work_from_the_keyboard(lab, chromium) -> None:
@@ -146,6 +146,32 @@ def test_reader_and_quiz_work_from_the_keyboard(lab, chromium) -> None:
         page.close()
 
 
+def test_a_reopened_lesson_tells_the_learner_to_run_it_again(lab, chromium) -> None:
+    """Saved with its outputs and opened again with a fresh kernel, lesson 00 shows JupyterLab's "model not
+    found" for each widget, and above each one the course's note saying what to do."""
+    from playwright.sync_api import expect
+
+    base, token, _ = lab
+    page = open_lesson(chromium, base, token, "00-start.ipynb")
+    try:
+        expect(page.locator(".course-stale-note").first).to_be_hidden()  # live widgets: no note
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+        page.reload()
+        page.wait_for_selector(".jp-Notebook")
+        stale = page.locator(".jp-OutputArea-output", has_text="model not found")
+        expect(stale.first).to_be_visible(timeout=120_000)
+        notes = page.locator(".course-stale-note")
+        expect(notes.first).to_be_visible()
+        expect(notes.first).to_contain_text("Run All Cells")
+        assert notes.count() >= stale.count() > 0
+        cell = page.locator(".jp-Cell", has=page.locator(".course-stale-note")).first
+        _shoot(cell, "lesson00-reopened-without-kernel.png")
+    finally:
+        page.close()
+
+
 def test_framing_reader_switches_technique(lab, chromium) -> None:
     """Lesson 03: pick a technique, see its marks, definition and paragraph; the panel is a readable column."""
     from playwright.sync_api import expect
@@ -170,5 +196,36 @@ def test_framing_reader_switches_technique(lab, chromium) -> None:
         assert width >= 300 and height < 900, f"definition panel is {width:.0f} x {height:.0f} px"
         _shoot(view, "lesson03-framing-reader-name-calling.png")
         assert not stderr_outputs(page)
+    finally:
+        page.close()
+
+
+_BAD_PAGE = """<!doctype html><html lang="en"><body><main><div class="jp-Notebook">
+<div class="jp-Cell"><div class="jp-OutputArea-output">
+  <img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==" width="40" height="40">
+  <p style="color:#999">grey hint text on white</p>
+</div></div>
+<div class="jp-Cell"><div class="jp-OutputArea-output" style="width:600px">
+  <div class="course-widget" style="width:145px">%s</div>
+  <pre style="white-space:pre">%s</pre>
+  <div style="width:80px;overflow:hidden;white-space:nowrap">a caption cut off by its own box</div>
+  <div class="widget-radio-box"><label><input type="radio" name="r">A. first</label>
+    <label style="display:block;margin-top:-1.2em">B. a label without its input</label></div>
+</div></div></div></main></body></html>"""
+
+
+def test_the_review_catches_what_it_looks_for(chromium) -> None:
+    """The layout checks and the axe gate can fail: a page with each problem gets each one reported."""
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.set_content(_BAD_PAGE % ("a definition squeezed into a thin column " * 4, "x" * 400))
+        found = "\n".join(layout_problems(page))
+        assert "145 px wide (less than 300 px)" in found
+        assert "overflows sideways" in found
+        assert "text clipped" in found and "a caption cut off" in found
+        assert 'option "B. a label without its input" has no input' in found
+        assert "option 2 overlaps option 1" in found
+        violations = {line.split(" ")[0] for line in serious(axe_scan(page))}
+        assert {"image-alt", "color-contrast"} <= violations, violations
     finally:
         page.close()
