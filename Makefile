@@ -15,11 +15,12 @@ ROOT_NOTE := make lab: running as root (in a container?) so JupyterLab gets --al
 # The suite runs on every core, one test file per worker (module fixtures grade whole classes once).
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: help lab test install system-deps clean
+.PHONY: help lab html test install system-deps clean
 
 help:
 	@echo "make lab    install what the course needs, then open JupyterLab on $(LESSON)"
 	@echo '           JupyterLab options: make lab ARGS="--no-browser --port 8899" (container: add --ip=0.0.0.0)'
+	@echo "make html   an accessible static HTML page of every lesson, in build/lessons/ (for screen readers)"
 	@echo "make test   install the course and its test tools, then run the whole test suite"
 	@echo "make clean  remove the virtual environment and generated grading folders"
 
@@ -45,6 +46,9 @@ lab: install
 	@$(if $(ROOT_ARGS),echo "$(ROOT_NOTE)")
 	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
 	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) $(ARGS) "$(LESSON)"
+
+html: install
+	$(BIN)/python -m course.lesson_html notebooks/*.ipynb --out build/lessons
 
 test: install system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
