@@ -174,3 +174,17 @@ def test_figure_text_colours_meet_aa() -> None:
     assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48  # the old grey: just under the bar
     for strong, _ in OKABE_ITO.values():
         assert contrast_ratio(ink_on(strong), strong) >= 4.5, strong
+
+
+def test_accessibility_statement_states_measured_contrast() -> None:
+    """Each ratio in ACCESSIBILITY.md's contrast table is recomputed from its colours."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "ACCESSIBILITY.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\|[^|]*\| (?:white on )?`(#[0-9a-f]{6})`(?: / `(#[0-9a-f]{6})`)?(?: on white)? \| "
+                      r"([\d.]+):1(?: / ([\d.]+):1)? \|$", text, re.M)
+    assert len(rows) >= 5
+    for first, second, ratio, ratio2 in rows:
+        assert f"{contrast_ratio(first, '#ffffff'):.1f}" == ratio, first
+        if second:
+            assert f"{contrast_ratio(second, '#ffffff'):.1f}" == ratio2, second
