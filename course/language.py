@@ -29,17 +29,17 @@ _ENGLISH = frozenset("""a an and are as at be both by do does for from has have 
 one or own she so such that the their them these they this those to two was we were what which who whose with""".split())
 
 
-@lru_cache(maxsize=1)
-def dutch_words() -> frozenset[str]:
+@lru_cache(maxsize=8)
+def dutch_words(article: str | None = None) -> frozenset[str]:
     """Dutch words the course knows (case-folded): every word the article writes in lower case that the
     course's English gloss never uses, compass words, cue verbs and glossary terms."""
     from course.article import load_article
     from course.corpus import load_corpus
     from course.geo import COMPASS_NL, compass
 
-    words = {w for w in _TOKEN.findall(load_article().text) if w[0].islower()}
+    words = {w for w in _TOKEN.findall(load_article(article).text) if w[0].islower()}
     words |= {compass(i * 22.5, 16, "nl", words=True) for i in range(len(COMPASS_NL))}
-    corpus = load_corpus()
+    corpus = load_corpus(article)
     english = {w.casefold() for record in corpus.records("gloss") for w in _TOKEN.findall(record["en"])}
     words = {w for w in words if w.casefold() not in english}  # 'media', 'date', 'week': English too
     for record in corpus.records("glossary"):
@@ -50,10 +50,10 @@ def dutch_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in words) - _ENGLISH
 
 
-def looks_dutch(text: str) -> bool:
-    """True when most words of *text* are Dutch words the course knows and English words are few."""
+def looks_dutch(text: str, article: str | None = None) -> bool:
+    """True when most words of *text* are Dutch words the course knows (from *article*) and English words are few."""
     check_type(text, str, "text")
-    known = dutch_words()
+    known = dutch_words(article)
     tokens = [t.casefold() for t in _TOKEN.findall(text) if t[0].islower() or t.casefold() in known]  # not names
     if not tokens:
         return False
@@ -82,16 +82,16 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def mark_dutch(text: str, whole: bool = True) -> str:
+def mark_dutch(text: str, whole: bool = True, article: str | None = None) -> str:
     """*text* as HTML: escaped, with Dutch quoted fragments (or, with *whole*, an entirely Dutch text)
     wrapped in ``<span lang="nl">``."""
     check_type(text, str, "text")
-    if whole and looks_dutch(text) and not quoted_spans(text):
+    if whole and looks_dutch(text, article) and not quoted_spans(text):
         return f'<span lang="nl">{html.escape(text)}</span>'
     out, last = [], 0
     for start, end in quoted_spans(text):
         fragment = text[start:end]
-        if looks_dutch(fragment):
+        if looks_dutch(fragment, article):
             out.append(html.escape(text[last:start]))
             out.append(f'<span lang="nl">{html.escape(fragment)}</span>')
             last = end

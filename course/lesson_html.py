@@ -20,7 +20,7 @@ from pathlib import Path
 
 from course.errors import check_path, check_type
 
-__all__ = ["export_lesson", "main", "remote_loads"]
+__all__ = ["export_lesson", "remote_loads"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^\"'\s>]+", re.I)
@@ -66,7 +66,7 @@ def export_lesson(path: str | Path, out_dir: str | Path, execute: bool = True, t
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     """Command line: write an accessible HTML page for each lesson named."""
     parser = argparse.ArgumentParser(prog="python -m course.lesson_html", description=__doc__.splitlines()[0])
     parser.add_argument("lessons", nargs="+", help="lesson notebooks, e.g. notebooks/*.ipynb")
@@ -79,4 +79,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_main())

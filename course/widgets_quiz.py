@@ -142,6 +142,13 @@ _INPUT_HELP = {"int": "A whole number, such as 12.", "float": "A number; use a p
 
 def answer_from_text(kind: str, text: str) -> Any:
     """What a learner typed (or the letter they picked) as the answer ``course.checks.check`` expects."""
+    from course.checks import KINDS
+    from course.errors import check_type, unknown
+
+    check_type(kind, str, "kind")
+    if kind not in KINDS:
+        raise unknown("self-check kind", kind, KINDS, name="kind")
+    check_type(text, str, "text")
     value = text.strip()
     if not value:
         raise CourseValueError("choose or type an answer first")

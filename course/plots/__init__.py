@@ -41,5 +41,5 @@ def figure(name: str, **kwargs: Any) -> Any:
     """Draw the lesson figure called *name* (a key of ``LESSON_FIGURES``) with its alt text attached."""
     from course.errors import lookup
 
-    module, function = lookup(LESSON_FIGURES, name, "lesson figure", type_name="figure name").split(":")
+    module, function = lookup(LESSON_FIGURES, name, "lesson figure", type_name="name", name="name").split(":")
     return getattr(import_module(module), function)(**kwargs)

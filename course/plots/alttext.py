@@ -49,6 +49,8 @@ def nl(text: str) -> str:
 
 def plain(text: str) -> str:
     """*text* with its Dutch marks removed (each Dutch fragment keeps the quote marks around it)."""
+    if not isinstance(text, str):
+        raise CourseTypeError(f"text must be a str; got {describe(text)}")
     return _NL.sub(r"\1", text)
 
 
@@ -114,12 +116,17 @@ def figure_text(fig: Any) -> FigureText:
     """The ``FigureText`` of a course figure; a clear error for a figure drawn without one."""
     text = getattr(fig, "figure_text", None)
     if not isinstance(text, FigureText):
-        raise CourseValueError(f"this figure has no alt text: draw it with a course.plots function; got {describe(fig)}")
+        raise CourseValueError(f"fig has no alt text: draw it with a course.plots function; got {describe(fig)}")
     return text
 
 
 def figure_png(fig: Any, dpi: int = 150) -> bytes:
     """The figure as PNG bytes (drawn at *dpi*; shown at 100 CSS pixels per inch)."""
+    from course.errors import check_number
+
+    if not hasattr(fig, "savefig"):
+        raise CourseTypeError(f"fig must be a matplotlib figure; got {describe(fig)}")
+    dpi = int(check_number(dpi, "dpi", low=10, high=1200))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()

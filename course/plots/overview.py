@@ -1,5 +1,10 @@
 """The story at a glance: a map of the article's places and a timeline of its events.
 
+Both take ``article`` (an article id or folder; None is the seed). Which places the map shows is the
+article's choice, in the ``[map]`` table of its ``article.toml`` (``places``; ``context`` places are
+drawn in blue, the others in vermillion; ``off_map`` places are named in the note with their
+distance from another place); without that table the map shows every city of the article.
+
 >>> from course.plots.overview import story_map
 >>> fig = story_map()
 >>> fig.axes[0].get_title()
@@ -17,18 +22,31 @@ from course.plots._style import CREDIT_GEONAMES, NOTE_GREY, finish, pyplot
 from course.plots.alttext import FigureText, nl
 from course.widgets import OKABE_ITO
 
-__all__ = ["MAP_PLACES", "map_projection_note", "story_map", "timeline_chart"]
-
-MAP_PLACES = ("kharkiv", "balakliia", "izium", "kupiansk", "donetsk-oblast")
-OFF_MAP = ("kyiv",)
+__all__ = ["map_places", "map_projection_note", "story_map", "timeline_chart"]
 
 
-def _points() -> list[tuple[str, Any]]:
+def map_places(article: str | None = None) -> dict[str, Any]:
+    """The article's map settings: ``places`` (ids, in order), ``context`` (ids drawn in blue) and
+    ``off_map`` (``{"place": id, "from": id}`` pairs named in the note), from its ``article.toml``."""
+    from course.articles import article_info
+    from course.corpus import load_corpus
+
+    info = article_info(article)
+    settings = dict(info.map)
+    if "places" not in settings:
+        settings["places"] = [p["id"] for p in load_corpus(article).records("places") if p["kind"] == "city"]
+    settings.setdefault("context", [])
+    settings.setdefault("off_map", [])
+    return settings
+
+
+def _points(places: list[str], article: str | None = None) -> list[tuple[str, Any]]:
     from course.corpus import load_corpus
     from course.gazetteer import place_point
 
-    corpus = load_corpus()
-    return [(corpus.get("places", pid)["name"].replace(" region (oblast)", ""), place_point(pid)) for pid in MAP_PLACES]
+    corpus = load_corpus(article)
+    return [(corpus.get("places", pid)["name"].replace(" region (oblast)", ""), place_point(pid, article))
+            for pid in places]
 
 
 def map_projection_note(lat0: float, lat_min: float, lat_max: float) -> str:
@@ -68,7 +86,7 @@ def frame_map(ax: Any, lats: list[float], lons: list[float], pad: float, title: 
     return map_projection_note(lat0, lat_min, lat_max)
 
 
-def story_map() -> Any:
+def story_map(article: str | None = None) -> Any:
     """A map of the article's main places, with a legend, a scale bar, a north arrow and an honest projection note."""
     from geographiclib.geodesic import Geodesic
     from matplotlib.lines import Line2D
@@ -76,75 +94,88 @@ def story_map() -> Any:
     from course.corpus import load_corpus
 
     plt = pyplot()
-    points = _points()
-    kinds = {pid: load_corpus().get("places", pid)["kind"] for pid in MAP_PLACES}
+    settings = map_places(article)
+    points = _points(settings["places"], article)
+    kinds = {pid: load_corpus(article).get("places", pid)["kind"] for pid in settings["places"]}
     fig, ax = plt.subplots(figsize=(6.4, 7.6))
-    city, seat = OKABE_ITO["blue"][0], OKABE_ITO["vermillion"][0]
-    for (label, p), pid in zip(points, MAP_PLACES):
-        if kinds[pid] == "region":  # a region is an area: drawn at its seat with an open diamond, never as a town
-            ax.plot(p.longitude, p.latitude, "D", markerfacecolor="white", markeredgecolor=seat, markeredgewidth=2,
-                    markersize=10, zorder=3)
+    shown = set()
+    for (label, p), pid in zip(points, settings["places"]):
+        role = "context" if pid in settings["context"] else "events"
+        shape = "region" if kinds[pid] == "region" else "town"
+        shown.add((role, shape))
+        colour = _MAP_COLOURS[role]
+        if shape == "region":  # a region is an area: drawn at its seat with an open diamond, never as a town
+            ax.plot(p.longitude, p.latitude, "D", markerfacecolor="white", markeredgecolor=colour,
+                    markeredgewidth=2.2, markersize=10, zorder=3)
             ax.annotate(f"{label} region\n(at its seat, {p.name})", (p.longitude, p.latitude), xytext=(-10, 0),
                         textcoords="offset points", fontsize=10.5, style="italic", va="center", ha="right")
         else:
-            ax.plot(p.longitude, p.latitude, "o", color=city, markeredgecolor="black", markersize=8, zorder=3)
+            ax.plot(p.longitude, p.latitude, "o", color=colour, markeredgecolor="black", markersize=8, zorder=3)
             ax.annotate(label, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points", fontsize=11)
     projection = frame_map(ax, [p.latitude for _, p in points], [p.longitude for _, p in points], 0.35,
                            "Places in the article")
-    ax.legend(handles=[
-        Line2D([], [], marker="o", linestyle="", color=city, markeredgecolor="black", markersize=8,
-               label="town or city named\nin the article"),
-        Line2D([], [], marker="D", linestyle="", markerfacecolor="white", markeredgecolor=seat, markeredgewidth=2,
-               markersize=9, label="region named in the article,\ndrawn at its seat (GeoNames\ngives no boundary)")],
-        loc="lower left", bbox_to_anchor=(0.0, 0.28), fontsize=9, framealpha=0.95, edgecolor="#cccccc")
-    kyiv = _kyiv_note(Geodesic.WGS84, points)
-    note = f"{projection} {kyiv} {CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
+    handles = []
+    for role, shape in sorted(shown, key=lambda k: (k[0] != "events", k[1])):
+        colour = _MAP_COLOURS[role]
+        style = {"marker": "D", "markerfacecolor": "white", "markeredgecolor": colour, "markeredgewidth": 2.2} \
+            if shape == "region" else {"marker": "o", "color": colour, "markeredgecolor": "black"}
+        handles.append(Line2D([], [], linestyle="", markersize=8, label=_MAP_LEGEND[role, shape], **style))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.28), fontsize=9, framealpha=0.95,
+              edgecolor="#cccccc")
+    off_map = " ".join(_off_map_note(Geodesic.WGS84, o["place"], o["from"], article) for o in settings["off_map"])
+    note = f"{projection} {off_map + ' ' if off_map else ''}{CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
     fig.text(0.02, 0.01, textwrap.fill(note, 110), fontsize=7.5, color=NOTE_GREY, va="bottom")
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.95)
-    return finish(fig, _story_map_text(points, kinds, projection, kyiv))
+    return finish(fig, _story_map_text(settings, points, kinds, projection, off_map))
 
 
-def _story_map_text(points: list[tuple[str, Any]], kinds: dict[str, str], projection: str, kyiv: str) -> FigureText:
-    """Alt text for the story map: where each place lies from Kharkiv, computed like the figure."""
+_MAP_COLOURS = {"events": OKABE_ITO["vermillion"][0], "context": OKABE_ITO["blue"][0]}
+_MAP_LEGEND = {
+    ("events", "town"): "town or city where\nthe story happens",
+    ("context", "town"): "town or city named\nfor context",
+    ("events", "region"): "region where the story\nhappens, drawn at its seat\n(no boundary data)",
+    ("context", "region"): "region named for context,\ndrawn at its seat\n(no boundary data)",
+}
+
+
+def _story_map_text(settings: dict[str, Any], points: list[tuple[str, Any]], kinds: dict[str, str],
+                    projection: str, off_map: str) -> FigureText:
+    """Alt text for the story map: where each place lies from the first one, computed like the figure."""
     from course.geo import leg
 
-    where = dict(zip(MAP_PLACES, points))
-    hub = where["kharkiv"][1]
+    places = settings["places"]
+    where = dict(zip(places, points))
+    hub_label, hub = points[0]
 
     def name(pid: str) -> str:
         label, p = where[pid]
         return f"{label} region (drawn at its seat, {p.name})" if kinds[pid] == "region" else label
 
-    legs = [(pid, leg(hub, where[pid][1])) for pid in MAP_PLACES if pid != "kharkiv"]
+    legs = [(pid, leg(hub, where[pid][1])) for pid in places[1:]]
     said = ", ".join(f"{name(pid)} {line.distance_km:.0f} km {line.compass16}" for pid, line in legs)
-    alt = f"Map: the article's places. From Kharkiv in a straight line: {said}. {kyiv}"
-    details = [f"{name(pid)}: {p.latitude:.2f}°N {p.longitude:.2f}°E (GeoNames {p.geonameid})"
-               for pid, (_, p) in zip(MAP_PLACES, points)]
-    izium, kupiansk = where["izium"][1], where["kupiansk"][1]
-    ik = leg(izium, kupiansk)
-    details.append(f"Izium to Kupiansk: {ik.distance_km:.0f} km {ik.compass16} in a straight line.")
-    details += ["Towns and cities are filled circles; the region is an open diamond at its seat, because "
-                "the course has no boundary data to draw its area.", projection,
-                "A 25 km scale bar sits in the lower left, a north arrow in the upper right."]
+    alt = f"Map: the article's places. From {hub_label} in a straight line: {said}." + (f" {off_map}" if off_map else "")
+    details = [f"{name(pid)}: {p.latitude:.2f}°N {p.longitude:.2f}°E (GeoNames {p.geonameid}); "
+               + ("named for context" if pid in settings["context"] else "where the story happens")
+               for pid, (_, p) in zip(places, points)]
+    details += ["Towns and cities are filled circles; a region is an open diamond at its seat, because the "
+                "course has no boundary data to draw its area. Blue: context; vermillion: where the story happens.",
+                projection, "A 25 km scale bar sits in the lower left, a north arrow in the upper right."]
     return FigureText(alt, tuple(details))
 
 
-def _kyiv_note(g: Any, points: list[tuple[str, Any]]) -> str:
-    from course.gazetteer import place_point
-
-    kyiv = place_point("kyiv")
-    kharkiv = dict(points)["Kharkiv"]
-    line = g.Inverse(kharkiv.latitude, kharkiv.longitude, kyiv.latitude, kyiv.longitude)
-    return f"Off the map: Kyiv, {line['s12'] / 1000:.0f} km from Kharkiv in a straight line (geodesic)."
+def _off_map_note(g: Any, place: str, start: str, article: str | None = None) -> str:
+    (name, far), (start_name, near) = _points([place, start], article)
+    line = g.Inverse(near.latitude, near.longitude, far.latitude, far.longitude)
+    return f"Off the map: {name}, {line['s12'] / 1000:.0f} km from {start_name} in a straight line (geodesic)."
 
 
-def timeline_chart() -> Any:
+def timeline_chart(article: str | None = None) -> Any:
     """The story's events on a calendar, dated from the article's own time words."""
     from course.timeline import events, reference_day
 
     plt = pyplot()
-    ref = reference_day()
-    evs = events()
+    ref = reference_day(article)
+    evs = events(article)
     window_start = ref - timedelta(days=6)
     fig, ax = plt.subplots(figsize=(10, 6.4))
     dated = [e for e in evs if e.end is not None and e.end >= window_start]
