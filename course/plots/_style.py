@@ -16,6 +16,16 @@ SIDE_COLOURS = {
     "platform": "sky",
     "reporter": "purple",
 }
+# Colour is never the only cue: stacked bars of different sides also differ by hatching.
+SIDE_HATCHES = {
+    "russian-state": "",
+    "ukrainian-state": "//",
+    "independent-media": "..",
+    "think-tank": "\\\\",
+    "anonymous": "xx",
+    "platform": "--",
+    "reporter": "oo",
+}
 SIDE_LABELS = {
     "russian-state": "Russian state",
     "ukrainian-state": "Ukrainian state",

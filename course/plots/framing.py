@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import NOTE_GREY, SIDE_COLOURS, SIDE_LABELS, finish, ink_on, pyplot
+from course.plots._style import NOTE_GREY, SIDE_COLOURS, SIDE_HATCHES, SIDE_LABELS, finish, ink_on, pyplot
 from course.plots.alttext import FigureText
 from course.widgets import OKABE_ITO
 
@@ -52,24 +52,26 @@ def techniques_by_side(article: str | None = None) -> Any:
     left = [0] * len(used)
     for side in sides:
         values = [counts.get(side, {}).get(t.id, 0) for t in used]
-        ax.barh(y, values, left=left, color=_colour(side), edgecolor="white", label=SIDE_LABELS.get(side, side))
+        ax.barh(y, values, left=left, color=_colour(side), edgecolor="white", hatch=SIDE_HATCHES.get(side, ""),
+                label=SIDE_LABELS.get(side, side))
         for i, v in enumerate(values):
             if v:
                 ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", fontsize=9,
-                        color=ink_on(_colour(side)), fontweight="bold")
+                        color=ink_on(_colour(side)), fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": _colour(side), "ec": "none"})
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(y, [f"{t.name.split(' (')[0]}  ·  {t.family}" for t in used], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel("number of annotated spans")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title("Who uses which technique")
-    ax.legend(title="speaker's side", frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5,
+    ax.legend(title="speaker's side", frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5, handleheight=1.6, handlelength=2.4,
               title_fontsize=9)
     total = sum(left)
     note = (f"{total} spans. A span counts for the side of whoever chose the words; the reporter's own words count "
             f"for 'the reporter'. {_credit(article)}")
     fig.text(0.02, 0.01, textwrap.fill(note, 130), fontsize=7.5, color=NOTE_GREY, va="bottom")
-    fig.subplots_adjust(left=0.33, right=0.84, top=0.93, bottom=0.17)
+    fig.subplots_adjust(left=0.33, right=0.78, top=0.93, bottom=0.17)
     rows = [(t, {side: counts.get(side, {}).get(t.id, 0) for side in sides}) for t in used]
     most = max(rows, key=lambda r: sum(r[1].values()))
     per_side = {side: sum(counts.get(side, {}).values()) for side in sides}
@@ -98,10 +100,12 @@ def density_map(include_contested: bool = True, article: str | None = None) -> A
             seen.add(side)
             ax.barh(y, 1, left=index, height=0.62, color=_colour(side), zorder=2)
         rate = f"{d.loaded}/{d.words} words = {d.per_100:.0f} per 100" if d.loaded else f"0/{d.words}"
+        if d.loaded:  # who: in words too, not only in colour
+            rate += ": " + ", ".join(f"{SIDE_LABELS.get(s, s)} {n}" for s, n in d.by_side.items())
         ax.text(longest + 2, y, rate, va="center", fontsize=8.5, color="#222222")
     ax.set_yticks(range(len(rows)), [f"{d.paragraph} {'' if d.role == 'body' else d.role}" for d in rows], fontsize=8.5)
     ax.invert_yaxis()
-    ax.set_xlim(0, longest * 1.32)
+    ax.set_xlim(0, longest * 1.9)
     ax.set_xticks(range(0, longest + 1, 20))
     ax.set_xlabel("word position in the paragraph (each grey bar is one paragraph, as long as its word count)")
     ax.set_title("Where the loaded words are: the article paragraph by paragraph", pad=24)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import NOTE_GREY, SIDE_COLOURS, SIDE_LABELS, finish, pyplot
+from course.plots._style import NOTE_GREY, SIDE_COLOURS, SIDE_HATCHES, SIDE_LABELS, finish, pyplot
 from course.plots.alttext import FigureText, nl
 from course.widgets import OKABE_ITO
 
@@ -255,7 +255,7 @@ def verification_chart(article: str | None = None) -> Any:
         for side in sides:
             n = sum(1 for a in table[status] if a.side == side)
             if n:
-                ax.barh(y, n, left=left, color=_colour(side), edgecolor="white")
+                ax.barh(y, n, left=left, color=_colour(side), edgecolor="white", hatch=SIDE_HATCHES.get(side, ""))
                 left += n
         ax.text(left + 0.2, y, str(left), va="center", fontsize=9)
     labels = []
@@ -269,7 +269,8 @@ def verification_chart(article: str | None = None) -> Any:
     ax.set_xlabel("claims (each distinct attributed content counted once)")
     ax.set_title("What has anyone checked? Verification status as the article gives it", loc="left", fontsize=11)
     present = [s for s in sides if any(a.side == s for rows in table.values() for a in rows)]
-    ax.legend(handles=[Patch(color=_colour(s), label=_SIDE_LABEL[s]) for s in present], fontsize=8,
+    ax.legend(handles=[Patch(facecolor=_colour(s), edgecolor="white", hatch=SIDE_HATCHES.get(s, ""), label=_SIDE_LABEL[s])
+                       for s in present], fontsize=8, handleheight=1.6, handlelength=2.4,
               loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="side of the source",
               title_fontsize=8)
     fig.text(0.01, 0.01, _credit(article) + ".", fontsize=7.5, color=NOTE_GREY)
