@@ -13,6 +13,7 @@ Public API
 - ``quiz(qid)``: the same as a small widget (options or a text box, and a Check button); after two
   wrong tries it offers "Show the reasoning" (``course.widgets_quiz``).
 - ``question(qid)``: the question's text and kind.
+- ``check_text(qid, text)``: ``check`` for an answer as typed (``answer_from_text`` reads it).
 - ``reasoning(qid) -> Reasoning``: the record's worked ``explanation`` and ``answer_text`` (what
   "Show the reasoning" shows), or a friendly note when the record has none yet.
 - ``make_record(qid, kind, answer, question_text, hints={})``: a new record with fresh salt (for course authors).
@@ -36,7 +37,8 @@ from typing import Any, Mapping
 
 from course.errors import CourseTypeError, CourseValueError, check_type, describe, lookup, unknown
 
-__all__ = ["Feedback", "Reasoning", "canonical", "check", "digest", "make_record", "question", "quiz", "reasoning"]
+__all__ = ["Feedback", "Reasoning", "answer_from_text", "canonical", "check", "check_text", "digest", "make_record",
+           "question", "quiz", "reasoning"]
 
 SELFCHECK_DIR = Path(__file__).resolve().parent / "data" / "selfchecks"
 KINDS = ("int", "float", "choice", "text", "set", "list")
@@ -219,12 +221,44 @@ def reasoning(qid: str) -> Reasoning:
     return Reasoning(q["id"], q.get("explanation"), q.get("answer_text"))
 
 
+def answer_from_text(kind: str, text: str) -> Any:
+    """What a learner typed (or the letter they picked) as the answer ``course.checks.check`` expects."""
+    check_type(kind, str, "kind")
+    if kind not in KINDS:
+        raise unknown("self-check kind", kind, KINDS, name="kind")
+    check_type(text, str, "text")
+    value = text.strip()
+    if not value:
+        raise CourseValueError("choose or type an answer first")
+    if kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise CourseValueError(f"that is not a whole number: {text!r}") from None
+    if kind == "float":
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            raise CourseValueError(f"that is not a number: {text!r}") from None
+    if kind in ("set", "list"):
+        return [v for v in (s.strip() for s in value.split(",")) if v]
+    return value
+
+
+def check_text(qid: str, text: str) -> Feedback:
+    """Check *text*, an answer as a learner types it (or the letter they pick), against self-check *qid*."""
+    return check(qid, answer_from_text(question(qid)["kind"], text))
+
+
 def quiz(qid: str) -> Any:
     """A widget for self-check *qid*: choose or type an answer, press Check (or Enter), read the feedback;
     after two wrong tries, "Show the reasoning" gives the worked explanation and the answer."""
+    from functools import partial
+
     from course.widgets_quiz import Quiz
 
-    return Quiz(qid)
+    record = question(qid)
+    return Quiz(record, partial(check_text, record["id"]), partial(reasoning, record["id"]))
 
 
 def make_record(qid: str, kind: str, answer: Any, question_text: str, hints: Mapping[Any, str] | None = None,

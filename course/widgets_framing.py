@@ -100,15 +100,15 @@ class FramingReader:
             for name, m in (("SemEval-2020", t.semeval2020), ("SemEval-2023", t.semeval2023)))
         places = Counter((s.paragraph, s.speaker) for s in found)
         where = ", ".join(f"{pid} ({html.escape(who)}{f' ×{n}' if n > 1 else ''})" for (pid, who), n in places.items())
-        current = "".join(f"<li>“<span lang='nl'>{html.escape(s.quote)}</span>”: {mark_dutch(s.rationale, whole=False)}"
-                          + (f" <i>Contested: {mark_dutch(s.contested, whole=False)}</i>" if s.contested else "") + "</li>"
+        current = "".join(f"<li>“<span lang='nl'>{html.escape(s.quote)}</span>”: {mark_dutch(s.rationale, whole=False, article=self._article)}"
+                          + (f" <i>Contested: {mark_dutch(s.contested, whole=False, article=self._article)}</i>" if s.contested else "") + "</li>"
                           for s in here)
         return (f"<div class='framing-panel' lang='en' style='border-left:4px solid {colour[0]};padding-left:8px;"
                 f"line-height:1.45'>"
                 f"<b>{html.escape(t.name)}</b> <span style='color:{TEXT_GREY}'>({t.family})</span>"
                 f"<p>{html.escape(t.definition)}</p>"
-                f"<p><b>Look for:</b> {mark_dutch(t.look_for, whole=False)}</p>"
-                f"<p><b>An example from elsewhere:</b> {mark_dutch(t.example, whole=False)}</p>"
+                f"<p><b>Look for:</b> {mark_dutch(t.look_for, whole=False, article=self._article)}</p>"
+                f"<p><b>An example from elsewhere:</b> {mark_dutch(t.example, whole=False, article=self._article)}</p>"
                 f"<ul style='padding-left:1.2em'>{labels}</ul>"
                 f"<p><b>In the article:</b> {where}</p>"
                 + (f"<p><b>In this paragraph:</b></p><ul style='padding-left:1.2em'>{current}</ul>" if current else "")

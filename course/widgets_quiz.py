@@ -12,10 +12,11 @@ inside JupyterLab:
 
 After two wrong tries (or a right answer) a "Show the reasoning" button appears; it shows the record's
 worked ``explanation`` and its ``answer_text`` (lessons are not graded), or a friendly note when the
-record has none yet. The checking is ``course.checks``; this module only draws and listens.
+record has none yet. The checking is ``course.checks`` (``quiz(qid)`` builds this widget and hands it the
+record and the checking functions); this module only draws and listens.
 
->>> from course.widgets_quiz import Quiz
->>> q = Quiz("00.1")
+>>> from course.checks import quiz
+>>> q = quiz("00.1")
 >>> q.submit("3").status, q.tries
 ('wrong', 1)
 >>> q.submit("4").status
@@ -29,7 +30,7 @@ from typing import Any
 
 from course.errors import CourseTypeError, CourseValueError
 
-__all__ = ["Quiz", "answer_from_text"]
+__all__ = ["Quiz"]
 
 FOCUS = "#1a4e8a"  # focus ring and links: 8.6:1 on white
 RIGHT, WRONG = "#1b6e33", "#b2182b"  # 6.2:1 and 6.4:1 on white
@@ -140,33 +141,6 @@ _INPUT_HELP = {"int": "A whole number, such as 12.", "float": "A number; use a p
                "text": "", "set": "Separate the items with commas.", "list": "Separate the items with commas, in order."}
 
 
-def answer_from_text(kind: str, text: str) -> Any:
-    """What a learner typed (or the letter they picked) as the answer ``course.checks.check`` expects."""
-    from course.checks import KINDS
-    from course.errors import check_type, unknown
-
-    check_type(kind, str, "kind")
-    if kind not in KINDS:
-        raise unknown("self-check kind", kind, KINDS, name="kind")
-    check_type(text, str, "text")
-    value = text.strip()
-    if not value:
-        raise CourseValueError("choose or type an answer first")
-    if kind == "int":
-        try:
-            return int(value)
-        except ValueError:
-            raise CourseValueError(f"that is not a whole number: {text!r}") from None
-    if kind == "float":
-        try:
-            return float(value.replace(",", "."))
-        except ValueError:
-            raise CourseValueError(f"that is not a number: {text!r}") from None
-    if kind in ("set", "list"):
-        return [v for v in (s.strip() for s in value.split(",")) if v]
-    return value
-
-
 def _quiz_class() -> type:
     import anywidget
     import traitlets as t
@@ -191,16 +165,23 @@ _WIDGET_CLASS: list[type] = []
 
 
 class Quiz:
-    """Self-check *qid* as a widget (``widget``), with the same behaviour callable from Python
-    (``submit(text)``, ``reveal()``) so that tests and the zero-install edition can drive it."""
+    """A self-check as a widget (``widget``), with the same behaviour callable from Python (``submit(text)``,
+    ``reveal()``) so that tests and the zero-install edition can drive it.
+
+    *record* is the self-check's record; *check_text(text)* checks what was typed and returns a
+    ``course.checks.Feedback``; *reasoning()* returns what "Show the reasoning" shows (``.html()``).
+    """
 
     TRIES_BEFORE_REASONING = 2
 
-    def __init__(self, qid: str) -> None:
-        from course.checks import question
+    def __init__(self, record: Any, check_text: Any, reasoning: Any) -> None:
         from course.language import mark_dutch
 
-        self.record = question(qid)
+        if not callable(check_text) or not callable(reasoning):
+            raise CourseTypeError("check_text and reasoning must be functions (course.checks.quiz passes them)")
+        self.record = record
+        self._check_text = check_text
+        self._reasoning = reasoning
         self.qid = self.record["id"]
         self.tries = 0
         self.solved = False
@@ -223,12 +204,10 @@ class Quiz:
 
     def submit(self, text: str) -> "Quiz":
         """Check *text* (what was typed, or the letter picked) and update the feedback."""
-        from course.checks import check
-
         if not isinstance(text, str):
             raise CourseTypeError(f"submit() takes the answer as text, as typed; got {type(text).__name__}")
         try:
-            feedback = check(self.qid, answer_from_text(self.record["kind"], text))
+            feedback = self._check_text(text)
         except (CourseValueError, CourseTypeError) as err:
             self.status, self.feedback_html = "error", f"✘ {html.escape(str(err))}"
         else:
@@ -249,11 +228,9 @@ class Quiz:
 
     def reveal(self) -> "Quiz":
         """Show the worked explanation and the answer (only once ``can_reveal``)."""
-        from course.checks import reasoning
-
         if not self.can_reveal:
             raise CourseValueError(f"self-check {self.qid}: try twice first; the reasoning opens after two tries")
-        self.reasoning_html = reasoning(self.qid).html()
+        self.reasoning_html = self._reasoning().html()
         return self._sync()
 
     # -- the widget ---------------------------------------------------------------------------
