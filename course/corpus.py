@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -232,9 +233,28 @@ def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[st
     return files, keys, problems
 
 
-def _validator_class(ids: dict[str, set[str]]) -> Any:
+def _jsonschema() -> Any:
+    """jsonschema, imported without its optional IRI format checks.
+
+    When the rfc3987-syntax package is installed (Jupyter's dependencies bring it), jsonschema's import
+    compiles its grammars, which takes seconds; the corpus checks no string formats, so the first import
+    here skips it (later imports of rfc3987_syntax, by anyone, work as usual).
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import it -> ImportError, handled there
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
     import jsonschema
+
+    return jsonschema
+
+
+def _validator_class(ids: dict[str, set[str]]) -> Any:
     from referencing import Registry, Resource
+
+    jsonschema = _jsonschema()
 
     def x_ref(validator: Any, target: str, instance: Any, schema: Any) -> Iterator[Any]:
         if isinstance(instance, str) and instance not in ids.get(target, set()):
