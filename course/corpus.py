@@ -198,9 +198,15 @@ def _schema_kinds() -> frozenset[str]:
     return frozenset(p.name.removesuffix(".schema.json") for p in SCHEMA_DIR.glob("*.schema.json")) - {"common"}
 
 
+# The files in course/data/ that belong to no article. Any other course/data/<kind>.toml is an error that
+# says to move it into an article folder (an article's annotation left behind, or added before articles).
+SHARED = ("cues", "lexicon", "techniques")
+
+
 def shared_kinds() -> list[str]:
-    """The kinds of annotation shared by every article (``course/data/<kind>.toml``): cues, techniques."""
-    return sorted(p.stem for p in DATA_DIR.glob("*.toml"))
+    """The kinds shared by every article (``course/data/<kind>.toml``): the cue lexicon, the loaded-word
+    lexicon and the framing taxonomy."""
+    return sorted(SHARED)
 
 
 def article_kinds() -> list[str]:
@@ -216,6 +222,11 @@ def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[st
     problems: list[str] = []
     for path in sorted(p for folder in folders for p in folder.glob("*.toml") if p.name != METADATA):
         kind = path.stem
+        if path.parent == DATA_DIR and kind not in SHARED:
+            problems.append(f"course/data/{path.name} is not shared by every article ({', '.join(SHARED)} are): "
+                            f"if it annotates an article, move it into that article's folder, "
+                            f"course/data/articles/<id>/{path.name}")
+            continue
         if kind in files:
             problems.append(f"{path.name}: {kind} is shared by every article (course/data/{path.name}); "
                             f"an article folder cannot have its own")

@@ -229,3 +229,20 @@ def test_the_command_line_takes_an_article_folder(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "course", "facts", "--article", "no-such-article"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "unknown article id 'no-such-article'" in bad.stderr
+
+
+def test_an_article_file_left_in_the_shared_folder_is_named(tmp_path: Path, monkeypatch) -> None:
+    """course/data/ holds only shared files; an article's annotation there is an error that says where it goes."""
+    import course.corpus
+    from course.corpus import DATA_DIR, SHARED, validate
+
+    shared = tmp_path / "data"
+    shared.mkdir()
+    for kind in SHARED:
+        shutil.copy(DATA_DIR / f"{kind}.toml", shared)
+    (shared / "wires.toml").write_text('[provenance]\nsource = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(course.corpus, "DATA_DIR", shared)
+    with pytest.raises(CourseError, match="course/data/wires.toml is not shared.*articles/<id>/wires.toml"):
+        validate()
+    (shared / "wires.toml").unlink()
+    assert validate().info.id == SEED
