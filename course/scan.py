@@ -185,7 +185,7 @@ class TimeMention:
     text: str
     start: int
     end: int
-    kind: str  # iso, date, weekday, relative, week, month, year
+    kind: str  # iso, date, month-year, weekday, relative, week, month, year
     first: date | None
     last: date | None
     rule: str
@@ -218,6 +218,7 @@ def _time_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
         return [
             ("iso", _ISO),
             ("date", re.compile(rf"\b\d{{1,2}} (?:{months})(?: \d{{4}})?\b", re.I)),
+            ("month-year", re.compile(rf"\b(?:{months}) (?:19|20)\d{{2}}\b", re.I)),
             ("weekday", re.compile(rf"\b(?:(?:afgelopen|vorige) )?(?:{days})(?:{parts})?\b", re.I)),
             ("relative", re.compile(r"\b(?:eergisteren|gisteren|vandaag)\b", re.I)),
             ("week", re.compile(r"\b(?:deze|vorige) week\b", re.I)),
@@ -230,6 +231,7 @@ def _time_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
         ("iso", _ISO),
         ("date", re.compile(rf"\b(?:\d{{1,2}} (?:{months})(?:,? \d{{4}})?|(?:{months}) \d{{1,2}}(?:st|nd|rd|th)?"
                             rf"(?:,? \d{{4}})?)\b", re.I)),
+        ("month-year", re.compile(rf"\b(?:{months}),? (?:19|20)\d{{2}}\b", re.I)),
         ("weekday", re.compile(rf"\b(?:last )?(?:{days})(?: (?:{parts}))?\b", re.I)),
         ("relative", re.compile(r"\b(?:the day before yesterday|yesterday|today)\b", re.I)),
         ("week", re.compile(r"\b(?:this|last) week\b", re.I)),
@@ -284,6 +286,11 @@ def find_time_words(text: str, language: str, reference: date | None = None) -> 
                 first = last = day
                 rule = ("dateparser; the year is the latest one up to the reference date" if not has_year
                         else "dateparser") if day else "give a reference date (--date) to place it in a year"
+            elif kind == "month-year":
+                month = _MONTHS[language].index(phrase.split()[0].rstrip(",").casefold()) + 1
+                year = int(phrase[-4:])
+                first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+                rule = "the whole month"
             elif kind == "year":
                 year = int(phrase[-4:])
                 first, last = date(year, 1, 1), date(year, 12, 31)

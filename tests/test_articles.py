@@ -246,3 +246,48 @@ def test_an_article_file_left_in_the_shared_folder_is_named(tmp_path: Path, monk
         validate()
     (shared / "wires.toml").unlink()
     assert validate().info.id == SEED
+
+
+# --- every shipped article meets the seed's bars -------------------------------------------------------
+
+SHIPPED = sorted(p.name for p in ARTICLES_DIR.iterdir() if (p / "article.toml").is_file())
+
+
+@pytest.mark.parametrize("aid", SHIPPED)
+def test_every_article_meets_the_corpus_bars(aid: str) -> None:
+    from course.corpus import load_corpus
+
+    corpus = load_corpus(aid)
+    art = corpus.article
+    for kind in corpus.kinds:
+        prov = corpus.meta(kind)["provenance"]
+        assert prov["source"] and prov["licence"] and prov["taken"], (aid, kind)
+    assert [r["id"] for r in corpus.records("gloss")] == [p.id for p in art.paragraphs]
+    sides = set(corpus.meta("actors")["sides"])
+    assert all(a["side"] in sides for a in corpus.records("actors"))
+    anchors = 0
+    for kind in corpus.kinds:
+        stack = list(corpus.records(kind))
+        while stack:
+            item = stack.pop()
+            if hasattr(item, "items"):
+                if "quote" in item:
+                    assert art.text[item["span"].start:item["span"].end] == item["quote"]
+                    anchors += 1
+                stack.extend(item.values())
+            elif isinstance(item, tuple):
+                stack.extend(item)
+    assert anchors >= 100, (aid, anchors)
+
+
+@pytest.mark.parametrize("aid", SHIPPED)
+def test_every_article_runs_through_every_query(aid: str) -> None:
+    from course import facts, framing, sources, timeline
+
+    assert all(f["verdict"] in facts.VERDICTS for f in facts.facts(aid))
+    assert sum(v.share for v in sources.voice_share(aid)) == pytest.approx(1.0)
+    assert all(a.status in sources.STATUSES for a in sources.attributions(aid))
+    assert all(e.start is None or e.end is None or e.start <= e.end for e in timeline.events(aid))
+    assert framing.spans(article=aid) and framing.euphemisms(aid)
+    score = sources.score_finder(article=aid)
+    assert 0 < score.recall < 1 and score.precision > 0.5

@@ -109,10 +109,44 @@ def test_the_check_needs_no_annotation(no_annotations, tmp_path: Path) -> None:
 
 def test_the_finder_accuracy_pools_every_annotated_article() -> None:
     acc = finder_accuracy()
-    assert {r["article"] for r in acc["articles"]} >= {"izium-2022-09"}
+    assert {r["article"] for r in acc["articles"]} == {"izium-2022-09", "kherson-2022-11"}
     assert acc["precision"] == round(sum(r["correct"] for r in acc["articles"]) / acc["proposals"], 3)
     assert acc["recall"] == round(sum(r["found"] for r in acc["articles"]) / acc["gold"], 3)
     assert 0 < acc["recall"] < 1  # it misses some: the report must say so
+
+
+# --- the practice dispatch, as a plain file ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def practice_report(tmp_path_factory) -> dict:
+    from course.article import load_article
+
+    path = tmp_path_factory.mktemp("check") / "oefenbericht.txt"
+    path.write_text(load_article("kherson-2022-11").text, encoding="utf-8")
+    return json.loads(json.dumps(check_file(path, reference="2022-11-11", accuracy=False)))
+
+
+def test_practice_dispatch_places_show_the_wrong_direction(practice_report: dict) -> None:
+    assert [p["place"] for p in practice_report["places"]] == ["Kherson", "Snihurivka", "Kyiv", "Mykolayiv"]
+    pairs = {(d["from"], d["to"]): d for d in practice_report["distances"]}
+    snihurivka, mykolaiv = pairs["Cherson", "Snihurivka"], pairs["Cherson", "Mykolaiv"]
+    assert snihurivka["compass"] == "NNE" and snihurivka["words_nl"] == "noordnoordoost"  # the text says noordwest
+    assert mykolaiv["km"] == pytest.approx(60.6, abs=0.1)  # the text says zo'n 70
+
+
+def test_practice_dispatch_numbers_times_and_words(practice_report: dict) -> None:
+    numbers = {n["text"]: n for n in practice_report["numbers"]}
+    assert numbers["meer dan 30.000"]["low"] == 30000 and numbers["meer dan 30.000"]["high"] is None
+    assert (numbers["30.000"]["low"], numbers["30.000"]["high"]) == (25000, 35000)  # the same figure, hedge dropped
+    assert (numbers["zo'n 70"]["low"], numbers["zo'n 70"]["high"]) == (63, 77)
+    times = {(t["text"], t["first"]) for t in practice_report["time_words"]}
+    assert {("woensdag", "2022-11-09"), ("Donderdag", "2022-11-10"), ("vrijdag", "2022-11-11"),
+            ("november 2022", "2022-11-01"), ("in februari", "2022-02-01")} <= times
+    words = {(w["text"], w["technique"], w["quoted"]) for w in practice_report["loaded_words"]}
+    assert {("bevrijd", "loaded-language", False), ("bevrijde", "loaded-language", False),
+            ("zogenaamde", "doubt", True), ("vernederende", "loaded-language", False),
+            ("‘overbrengen’", "scare-quotes", False)} <= words
+    assert {c["cue"] for c in practice_report["attributions"]["candidates"]} >= {"meldde", "geciteerd", "gezegd"}
 
 
 # --- English -----------------------------------------------------------------------------------------
