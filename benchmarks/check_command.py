@@ -1,6 +1,7 @@
 """`course check` figures: that `import course` stays light (target < 0.3 s, and none of lingua,
-dateparser or text2num loaded), how long the first pass over the seed's text takes, and where
-the time goes (language detection, the finder's measured accuracy, the scans).
+dateparser or text2num loaded), how long the first pass over the seed's text takes, where the time
+goes (language detection, the finder's measured accuracy, the scans), and the finder's precision and
+recall on each annotated article, as the command states them.
 
     .venv/bin/python benchmarks/check_command.py [--runs 5]
 """
@@ -41,6 +42,15 @@ def main() -> None:
     print(f"  without the finder's accuracy {quick:7.2f} s  (so measuring it on the annotated articles costs "
           f"{full - quick:.2f} s)")
     print(f"  ... and with --language nl    {given:7.2f} s  (so lingua's detection costs {quick - given:.2f} s)")
+
+    from course.check import finder_accuracy
+
+    acc = finder_accuracy()
+    print("\nthe attribution finder, as course check states it (course.sources.score_finder):")
+    for row in acc["articles"]:
+        print(f"  {row['article']:<18} precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
+              f"({row['correct']} of {row['proposals']} proposals right, {row['found']} of {row['gold']} found)")
+    print(f"  {'pooled':<18} precision {acc['precision']:.3f}  recall {acc['recall']:.3f}")
 
 
 if __name__ == "__main__":
