@@ -79,6 +79,7 @@ class Wire:
     """One dated outside version of the story and its fingerprint (feature ids in its own order)."""
 
     id: str
+    ref: str  # the citation key, [@ref] in lesson prose
     short: str
     outlet: str
     type: str
@@ -149,7 +150,7 @@ class Match:
 @lru_cache(maxsize=4)
 def _load(article: str | None) -> tuple[tuple[Wire, ...], tuple[Feature, ...], Any]:
     corpus = corpus_for(article)
-    wires_ = tuple(Wire(r["id"], r["short"], r["outlet"], r["type"], r["title"], r["date"], r["url"],
+    wires_ = tuple(Wire(r["id"], r["ref"], r["short"], r["outlet"], r["type"], r["title"], r["date"], r["url"],
                         r.get("via", ""), r.get("note", ""), r.get("actor"), tuple(r["features"]))
                    for r in corpus.records("wires"))
     art = corpus.article
@@ -321,7 +322,7 @@ def as_records(article: str | None = None) -> dict[str, Any]:
     art = _load(article)[2]
     return {
         "scoring": {"weight": "ln(1 + S/df)", "versions": len(wires(article)), "cover_min_gain": COVER_MIN_GAIN},
-        "wires": [{"id": w.id, "short": w.short, "outlet": w.outlet, "type": w.type, "title": w.title, "date": w.date,
+        "wires": [{"id": w.id, "ref": w.ref, "short": w.short, "outlet": w.outlet, "type": w.type, "title": w.title, "date": w.date,
                    "url": w.url, "via": w.via, "note": w.note, "actor": w.actor, "features": list(w.features),
                    "dropped": [f.id for f in dropped(w.id, article)],
                    "order_agreement": order_agreement(w.id, article)} for w in wires(article)],
