@@ -48,6 +48,16 @@ class Drift:
     effect: str
     evidence: tuple[Record, ...]
 
+    def markdown(self) -> str:
+        """The record as Markdown: the Dutch words, what was said, the plain rendering, effect and evidence."""
+        said = "; ".join(f"*{w}* ({g})" for w, g in self.said)
+        lines = [f"**{self.paragraph} “{self.dutch.text}”** ({self.gloss_en}), certainty: *{self.certainty}*",
+                 f"- the source ({self.said_by}) said: {said}", f"- plainly: {self.plain}", f"- effect: {self.effect}"]
+        if self.settle:
+            lines.append(f"- what would settle it: {self.settle}")
+        lines += [f"- evidence: {r.markdown()}" for r in self.evidence]
+        return "\n".join(lines)
+
     def __str__(self) -> str:
         said = "; ".join(f"'{w}'" for w, _ in self.said)
         return f"{self.paragraph} “{self.dutch.text}” ({self.gloss_en}) <- {self.said_by} said {said} [{self.certainty}]"
@@ -70,4 +80,4 @@ def drifts(article: str | None = None) -> tuple[Drift, ...]:
 
 def drift(did: str, article: str | None = None) -> Drift:
     """The drift record with id *did* (such as ``"deputy"``)."""
-    return lookup({d.id: d for d in _load(article)}, did, "drift id", name="did")
+    return lookup({d.id: d for d in _load(article)}, did, "drift id", type_name="did", name="did")

@@ -52,6 +52,11 @@ class Fact:
     record: Record
     undated: bool
 
+    def markdown(self) -> str:
+        """One Markdown line: the topic, what the fact says, and where it comes from, with a link."""
+        when = f"{self.record.date}, undated page" if self.undated else self.record.date
+        return f"*{self.topic}*: {self.record.says} ({self.record.outlet}, {when}, [link]({self.record.url}))"
+
     def __str__(self) -> str:
         when = f"{self.record.date}, undated page" if self.undated else self.record.date
         return f"[{self.topic}] {self.record.says} ({self.record.outlet}, {when}) <{self.record.url}>"
@@ -123,7 +128,7 @@ def profiles() -> tuple[Profile, ...]:
 
 def profile(sid: str) -> Profile:
     """The source with id *sid* in the evidence pack (such as ``"isw"``)."""
-    return lookup({p.id: p for p in profiles()}, sid, "source id", name="sid")
+    return lookup({p.id: p for p in profiles()}, sid, "source id", type_name="sid", name="sid")
 
 
 def facts(sid: str, topic: str | None = None) -> list[Fact]:
@@ -159,7 +164,7 @@ def tasks() -> tuple[Task, ...]:
 
 def task(tid: str) -> Task:
     """The task with id *tid* (such as ``"t1-isw"``)."""
-    return lookup({t.id: t for t in tasks()}, tid, "task id", name="tid")
+    return lookup({t.id: t for t in tasks()}, tid, "task id", type_name="tid", name="tid")
 
 
 def rubric() -> list[dict[str, str]]:

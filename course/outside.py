@@ -5,6 +5,7 @@ lesson can print the fact together with where it comes from.
 
 - ``Record``: outlet, date (``YYYY-MM-DD`` or ``YYYY-MM``), url, says; ``str()`` gives a one-line citation.
 - ``record(mapping)``: a Record from a data-file table, checked.
+- ``markdown(records)``: a Markdown list of records with their links (wraps at word boundaries in a notebook).
 
 >>> from course.outside import record
 >>> str(record({"outlet": "BBC News", "date": "2022-09-10", "url": "https://www.bbc.com/pidgin/world-62853023",
@@ -21,7 +22,7 @@ from typing import Any
 
 from course.errors import CourseValueError, check_type
 
-__all__ = ["Record", "record"]
+__all__ = ["Record", "markdown", "record"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -38,6 +39,10 @@ class Record:
 
     def __str__(self) -> str:
         return f"{self.outlet}, {self.date}: {self.says} <{self.url}>"
+
+    def markdown(self) -> str:
+        """One Markdown line: outlet and date in bold, what it says, and a link to the page."""
+        return f"**{self.outlet}**, {self.date}: {self.says} [link]({self.url})"
 
     def as_dict(self) -> dict[str, str]:
         """The record as plain data (for ``--json``)."""
@@ -58,3 +63,11 @@ def record(mapping: Mapping[str, Any]) -> Record:
     if not mapping["url"].startswith(("http://", "https://")):
         raise CourseValueError(f"mapping: url must start with http:// or https://; got {mapping['url']!r}")
     return Record(mapping["outlet"], mapping["date"], mapping["url"], mapping["says"], str(mapping.get("note", "")))
+
+
+def markdown(records: Any) -> str:
+    """A Markdown bullet list of *records* (Record objects), one line each, with links."""
+    from course.errors import check_items
+
+    items = check_items(records, Record, "records", what="outside records (course.outside.Record)")
+    return "\n".join(f"- {r.markdown()}" for r in items)

@@ -81,7 +81,7 @@ class Visual:
 
     def pillar(self, name: str) -> Pillar:
         """The pillar called *name* (one of PILLARS)."""
-        return lookup({p.name: p for p in self.pillars}, name, "pillar", name="name")
+        return lookup({p.name: p for p in self.pillars}, name, "pillar", type_name="name", name="name")
 
 
 def _pillar(name: str, table: Any) -> Pillar:
@@ -110,7 +110,7 @@ def visuals(article: str | None = None) -> tuple[Visual, ...]:
 
 def visual(vid: str, article: str | None = None) -> Visual:
     """The visual item with id *vid* (such as ``"popova-photos"``)."""
-    return lookup({v.id: v for v in visuals(article)}, vid, "visual id", name="vid")
+    return lookup({v.id: v for v in visuals(article)}, vid, "visual id", type_name="vid", name="vid")
 
 
 def unit(vid: str, article: str | None = None) -> Unit | None:

@@ -52,7 +52,6 @@ __all__ = [
     "Feature",
     "Match",
     "Wire",
-    "add_arguments_provenance",
     "added",
     "as_records",
     "dropped",
@@ -181,12 +180,12 @@ def _feature_table(article: str | None) -> dict[str, Feature]:
 
 def wire(wid: str, article: str | None = None) -> Wire:
     """The version with id *wid* (such as ``"ap-surprise"``)."""
-    return lookup(_wire_table(article), wid, "wire id", name="wid")
+    return lookup(_wire_table(article), wid, "wire id", type_name="wid", name="wid")
 
 
 def feature(fid: str, article: str | None = None) -> Feature:
     """The feature with id *fid* (such as ``"battalion-92"``)."""
-    return lookup(_feature_table(article), fid, "feature id", name="fid")
+    return lookup(_feature_table(article), fid, "feature id", type_name="fid", name="fid")
 
 
 @lru_cache(maxsize=4)
@@ -241,6 +240,11 @@ def score(pid: str, wid: str, article: str | None = None) -> float:
 
 def scores(article: str | None = None) -> dict[str, dict[str, float]]:
     """Paragraph id -> version id -> score, for every paragraph and every version."""
+    return {pid: dict(row) for pid, row in _scores(article).items()}
+
+
+@lru_cache(maxsize=4)
+def _scores(article: str | None) -> dict[str, dict[str, float]]:
     art = _load(article)[2]
     out = {}
     for p in art.paragraphs:
@@ -286,7 +290,12 @@ def match_quote(quote: str, occurrence: int = 1, article: str | None = None) -> 
 
 def provenance_map(article: str | None = None) -> list[Match]:
     """One Match per paragraph of the article, in order."""
-    return [match(p.id, article) for p in _load(article)[2].paragraphs]
+    return list(_map(article))
+
+
+@lru_cache(maxsize=4)
+def _map(article: str | None) -> tuple[Match, ...]:
+    return tuple(match(p.id, article) for p in _load(article)[2].paragraphs)
 
 
 def added(article: str | None = None) -> list[Feature]:

@@ -107,10 +107,10 @@ class Verdict:
 
     def __str__(self) -> str:
         word = "fits" if self.fits else "does not fit"
-        return (f"{self.claimed} on {self.day} {word}: the sun would be at azimuth {self.predicted.azimuth:.0f}°, "
-                f"elevation {self.predicted.elevation:.0f}°; the shadow says {self.measured.azimuth:.0f}°, "
-                f"{self.measured.elevation:.0f}° ({self.error:.1f}° apart, tolerance {self.tolerance:g}°). "
-                f"Best fit: {self.best.time}.")
+        return (f"{self.claimed} on {self.day} {word} the shadow.\n"
+                f"  the sun at {self.claimed}: azimuth {self.predicted.azimuth:.0f}°, elevation {self.predicted.elevation:.0f}°\n"
+                f"  the sun the shadow implies: azimuth {self.measured.azimuth:.0f}°, elevation {self.measured.elevation:.0f}°\n"
+                f"  {self.error:.1f}° of sky apart (tolerance {self.tolerance:g}°); best fit: {self.best.time}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,17 +263,19 @@ def best_time(lat: float, lon: float, day: Any, direction: float, length: float,
     tz = _offset(utc_offset)
     target = sun_from_shadow(direction, length, height)
     start = datetime.combine(d, time(0, 0), tz)
-    best: tuple[float, datetime, SunPosition] | None = None
-    for minute in range(24 * 60):
-        moment = start + timedelta(minutes=minute)
-        sun = _position(lat, lon, moment)
-        if sun.elevation <= 0:
-            continue
-        gap = _separation(sun, target)
-        if best is None or gap < best[0]:
-            best = (gap, moment, sun)
-    if best is None:
+
+    def gap(minute: int) -> tuple[float, int, SunPosition] | None:
+        sun = _position(lat, lon, start + timedelta(minutes=minute))
+        return None if sun.elevation <= 0 else (_separation(sun, target), minute, sun)
+
+    # every 10 minutes first, then each minute around the three closest coarse times
+    coarse = sorted(g for g in (gap(m) for m in range(0, 24 * 60, 10)) if g is not None)
+    if not coarse:
         raise CourseValueError(f"day: the sun does not rise at lat {lat:g}, lon {lon:g} on {d.isoformat()}")
+    fine = [g for _, m, _ in coarse[:3] for g in (gap(k) for k in range(max(0, m - 10), min(24 * 60, m + 11)))
+            if g is not None]
+    error, minute, sun = min(fine)
+    best = (error, start + timedelta(minutes=minute), sun)
     return TimeFit(d, best[1].strftime("%H:%M"), best[2], best[0])
 
 

@@ -460,3 +460,17 @@ def test_lesson_figures_have_alt_text() -> None:
     assert "does not fit" in chronolocation_figure(v, *KUPIANSK).alt_text
     with pytest.raises(CourseError):
         chronolocation_figure("06:15", *KUPIANSK)
+
+
+@pytest.mark.parametrize("direction, length", [(60, 3.0), (295, 2.6), (350, 1.2), (200, 9.0)])
+def test_best_time_agrees_with_a_scan_of_every_minute(direction: float, length: float) -> None:
+    from course.sun import _separation
+
+    target = sun.sun_from_shadow(direction, length, 2.0)
+    scan = []
+    for minute in range(24 * 60):
+        clock = f"{minute // 60:02d}:{minute % 60:02d}"
+        pos = sun.sun_position(*KUPIANSK, "2022-09-10", clock)
+        if pos.elevation > 0:
+            scan.append((_separation(pos, target), clock))
+    assert sun.best_time(*KUPIANSK, "2022-09-10", direction, length, 2.0).time == min(scan)[1]
