@@ -18,7 +18,7 @@ import pytest
 
 from course import drift, lateral, pictures, provenance, sun
 from course.article import load_article
-from course.checks import check
+from course.checks import check, question
 from course.corpus import DATA_DIR
 from course.errors import CourseError, CourseTypeError, CourseValueError, QuoteNotFoundError, UnknownIdError
 
@@ -372,8 +372,9 @@ def test_sun_friendly_errors(call, error, words) -> None:
 def test_self_check_answers_follow_the_library() -> None:
     letters = {"reuters-wrapup": "A", "ap-surprise": "B", "bbc": "C", "guardian": "D"}
     assert check("04.1", letters[provenance.match("p11").best]).correct
-    assert check("04.2", round(provenance.score("p03", "reuters-wrapup"), 2)).correct
-    assert not check("04.2", round(provenance.score("p03", "reuters-rout"), 2)).correct
+    options = question("04.2")["options"]
+    assert check("04.2", "ABCD"[options.index(f"{provenance.score('p03', 'reuters-wrapup'):.2f}")]).correct
+    assert not check("04.2", "ABCD"[options.index(f"{provenance.score('p03', 'reuters-rout'):.2f}")]).correct
     assert check("04.3", "B").correct and drift.drift("kharkiv-direction").certainty in ("likely", "established")
     assert check("04.4", {"state": "A", "trust": "B", "cooperative": "C"}[lateral.profile("guardian").owner]).correct
     assert check("04.5", "ABCDE"[pictures.PILLARS.index("location")]).correct
