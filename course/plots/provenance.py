@@ -63,6 +63,9 @@ def provenance_map(article: str | None = None) -> Any:
              fontsize=7.5, color="#444444", wrap=True)
     fig.subplots_adjust(left=0.14, right=0.99, top=0.84, bottom=0.1)
     fig.alt_text = alt_text(article)
+    fig.long_description = fig.alt_text + "\n" + "\n".join(
+        f"- {m.passage}: " + ", ".join(f"{w} {s:.2f}" for w, s in m.ranking) + f"; untraced {m.untraced:.2f}"
+        for m in rows)
     return finish(fig)
 
 

@@ -82,6 +82,7 @@ def chronolocation_figure(verdict: Any, lat: float, lon: float, utc_offset: floa
              f"shadow implies (tolerance {verdict.tolerance:g}°).\n{CREDIT_SUN}", fontsize=8, color="#444444")
     fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2, wspace=0.12)
     fig.alt_text = alt_text(verdict)
+    fig.long_description = fig.alt_text + "\n" + str(verdict)
     return finish(fig)
 
 
