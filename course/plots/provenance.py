@@ -71,11 +71,11 @@ def provenance_map(article: str | None = None) -> Any:
 
 def alt_text(article: str | None = None) -> str:
     """A text description of the provenance map: each paragraph's best version and score."""
-    from course.provenance import wire
+    from course.provenance import wire, wires
 
     parts = []
     for m in _rows(article):
         best = f"{wire(m.best, article).short} {m.score:.2f}" if m.best else "no version found"
         parts.append(f"{m.passage}: {best}")
-    return ("Grid of the article's paragraphs against twelve outside versions, shaded by how much of each paragraph's "
+    return (f"Grid of the article's paragraphs against {len(wires(article))} outside versions, shaded by how much of each paragraph's "
             "fingerprint a version carries. Best match per paragraph: " + "; ".join(parts) + ".")
