@@ -1,6 +1,6 @@
 """Translation drift: where the Dutch words say something other than what the source said.
 
-Each record (``course/data/drift.toml``) anchors the Dutch words in the article and sets them against
+Each record (``course/data/articles/izium-2022-09/drift.toml``) anchors the Dutch words in the article and sets them against
 the source's own words, with dated outside evidence, a plain rendering, what the drift does to the
 reader, and how sure the course is (established, likely, open).
 
@@ -19,9 +19,9 @@ Every function takes ``article`` (an article id; None = the seed).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from course._articles import corpus_for
+from course.articles import per_article
+from course.corpus import load_corpus
 from course.article import Span
 from course.errors import lookup
 from course.outside import Record, record
@@ -63,9 +63,9 @@ class Drift:
         return f"{self.paragraph} “{self.dutch.text}” ({self.gloss_en}) <- {self.said_by} said {said} [{self.certainty}]"
 
 
-@lru_cache(maxsize=4)
+@per_article
 def _load(article: str | None) -> tuple[Drift, ...]:
-    corpus = corpus_for(article)
+    corpus = load_corpus(article)
     art = corpus.article
     return tuple(Drift(r["id"], r["kind"], r["dutch"]["span"], art.paragraph_at(r["dutch"]["span"].start).id,
                        r["gloss_en"], r["said_by"], tuple((s["words"], s["gloss"]) for s in r["said"]), r["plain"],

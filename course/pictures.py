@@ -3,7 +3,7 @@
 The pillars (after S. Urbani, *First Draft's Essential Guide to Verifying Online Information*, 2019):
 provenance (is this the original?), source (who made it?), date (when?), location (where?) and
 motivation (why was it made or posted?). For each of the article's four visual items
-(``course/data/visuals.toml``) the course records what the text itself gives for each pillar, whether
+(``course/data/articles/izium-2022-09/visuals.toml``) the course records what the text itself gives for each pillar, whether
 that settles the question, what a verifier would need, and outside evidence where it found some. The
 Kupiansk photos also carry a unit identification ("92ste bataljon").
 
@@ -25,10 +25,10 @@ Every function takes ``article`` (an article id; None = the seed).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from course._articles import corpus_for
+from course.articles import per_article
+from course.corpus import load_corpus
 from course.article import Span
 from course.errors import lookup
 from course.outside import Record, record
@@ -89,9 +89,9 @@ def _pillar(name: str, table: Any) -> Pillar:
                   tuple(record(e) for e in table.get("evidence", ())))
 
 
-@lru_cache(maxsize=4)
+@per_article
 def _load(article: str | None) -> tuple[tuple[Visual, ...], dict[str, str]]:
-    corpus = corpus_for(article)
+    corpus = load_corpus(article)
     items = []
     for r in corpus.records("visuals"):
         u = r.get("unit")
@@ -100,7 +100,7 @@ def _load(article: str | None) -> tuple[tuple[Visual, ...], dict[str, str]]:
                             tuple(_pillar(p, r[p]) for p in PILLARS),
                             Unit(u["stated"], u["identified"], u.get("note", ""),
                                  tuple(record(e) for e in u["evidence"])) if u else None))
-    return tuple(items), dict(corpus.meta("visuals")["guide"])
+    return tuple(items), dict(corpus.meta("visuals")["guide"]) if corpus.has("visuals") else {}
 
 
 def visuals(article: str | None = None) -> tuple[Visual, ...]:

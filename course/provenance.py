@@ -1,8 +1,8 @@
 """Where the copy came from: every paragraph of the article scored against dated outside versions.
 
-The article is stitched together from wire copy. ``course/data/wires.toml`` lists the outside
+The article is stitched together from wire copy. ``course/data/articles/izium-2022-09/wires.toml`` lists the outside
 versions the course read (wire stories, reports, a statement, an assessment), each with its outlet,
-date and URL and a *fingerprint*: the features it carries, in order. ``course/data/fingerprints.toml``
+date and URL and a *fingerprint*: the features it carries, in order. ``course/data/articles/izium-2022-09/fingerprints.toml``
 defines the features (figures, names, short phrases, facts, hedges, and what the Dutch added) and
 anchors each in the article wherever the Dutch text carries it.
 
@@ -40,10 +40,10 @@ import json
 import math
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from course._articles import corpus_for
+from course.articles import per_article
+from course.corpus import load_corpus
 from course.article import Span
 from course.errors import check_text, check_type, lookup
 
@@ -146,9 +146,9 @@ class Match:
 # Loading
 
 
-@lru_cache(maxsize=4)
+@per_article
 def _load(article: str | None) -> tuple[tuple[Wire, ...], tuple[Feature, ...], Any]:
-    corpus = corpus_for(article)
+    corpus = load_corpus(article)
     wires_ = tuple(Wire(r["id"], r["ref"], r["short"], r["outlet"], r["type"], r["title"], r["date"], r["url"],
                         r.get("via", ""), r.get("note", ""), r.get("actor"), tuple(r["features"]))
                    for r in corpus.records("wires"))
@@ -188,7 +188,7 @@ def feature(fid: str, article: str | None = None) -> Feature:
     return lookup(_feature_table(article), fid, "feature id", type_name="fid", name="fid")
 
 
-@lru_cache(maxsize=4)
+@per_article
 def _weights(article: str | None) -> dict[str, float]:
     ws = wires(article)
     count = len(ws)
@@ -243,7 +243,7 @@ def scores(article: str | None = None) -> dict[str, dict[str, float]]:
     return {pid: dict(row) for pid, row in _scores(article).items()}
 
 
-@lru_cache(maxsize=4)
+@per_article
 def _scores(article: str | None) -> dict[str, dict[str, float]]:
     art = _load(article)[2]
     out = {}
@@ -293,7 +293,7 @@ def provenance_map(article: str | None = None) -> list[Match]:
     return list(_map(article))
 
 
-@lru_cache(maxsize=4)
+@per_article
 def _map(article: str | None) -> tuple[Match, ...]:
     return tuple(match(p.id, article) for p in _load(article)[2].paragraphs)
 
@@ -349,8 +349,10 @@ def as_records(article: str | None = None) -> dict[str, Any]:
 
 
 def add_arguments_provenance(parser: argparse.ArgumentParser) -> None:
+    from course.articles import add_article_argument
+
     parser.add_argument("--json", action="store_true", help="print every field as JSON")
-    parser.add_argument("--article", default=None, help="an article id (default: the course's article)")
+    add_article_argument(parser)
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ Ukraine kept Eastern European Summer Time, UTC+3, until 30 October 2022 (see
 
 Public API
 ----------
-- ``coordinates(place_id)``: (latitude, longitude) of a corpus place, from GeoNames.
+- ``coordinates(place_id, article=None)``: (latitude, longitude) of a place of an article, from GeoNames.
 - ``sun_position(lat, lon, day, time, utc_offset=3)`` -> ``SunPosition`` (azimuth, elevation).
 - ``shadow(lat, lon, day, time, height=1.0, utc_offset=3)`` -> ``Shadow`` (direction, length).
 - ``sun_from_shadow(direction, length, height=1.0)`` -> ``SunPosition``: geometry only.
@@ -200,11 +200,11 @@ def _position(lat: float, lon: float, moment: datetime) -> SunPosition:
     return SunPosition(_sun.azimuth(obs, moment), _sun.elevation(obs, moment))
 
 
-def coordinates(place_id: str) -> tuple[float, float]:
-    """Latitude and longitude (degrees) of a place of the corpus (such as ``"kupiansk"``), from GeoNames."""
+def coordinates(place_id: str, article: str | None = None) -> tuple[float, float]:
+    """Latitude and longitude (degrees) of a place of an article (such as ``"kupiansk"``), from GeoNames."""
     from course.gazetteer import place_point
 
-    p = place_point(place_id)
+    p = place_point(place_id, article)
     return p.latitude, p.longitude
 
 

@@ -19,12 +19,14 @@ import pytest
 from course import drift, lateral, pictures, provenance, sun
 from course.article import load_article
 from course.checks import check, question
+from course.articles import article_info
 from course.corpus import DATA_DIR
 from course.errors import CourseError, CourseTypeError, CourseValueError, QuoteNotFoundError, UnknownIdError
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "notebooks" / "04-beyond-the-text.ipynb"
 KUPIANSK = sun.coordinates("kupiansk")
+SEED_DIR = article_info().folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ def test_versions_are_dated_cited_records() -> None:
 
 
 def test_fingerprints_quote_only_short_fragments() -> None:
-    data = tomllib.loads((DATA_DIR / "fingerprints.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((SEED_DIR / "fingerprints.toml").read_text(encoding="utf-8"))
     for f in data["feature"]:
         assert len(f.get("words", "").split()) <= 6, f["id"]
 
@@ -393,7 +395,7 @@ def _citation_keys() -> set[str]:
 
 def _module04_refs() -> set[str]:
     refs: set[str] = set()
-    for path in (DATA_DIR / "wires.toml", DATA_DIR / "visuals.toml", DATA_DIR / "reference" / "lateral_tasks.toml",
+    for path in (SEED_DIR / "wires.toml", SEED_DIR / "visuals.toml", DATA_DIR / "reference" / "lateral_tasks.toml",
                  DATA_DIR / "reference" / "timezones.toml"):
         refs |= set(re.findall(r'\bref = "([a-z0-9-]+)"', path.read_text(encoding="utf-8")))
     return refs

@@ -15,7 +15,7 @@ from course.plots._style import finish, pyplot
 
 __all__ = ["CREDIT_PROVENANCE", "alt_text", "provenance_map"]
 
-CREDIT_PROVENANCE = ("Versions and fingerprints: course/data/wires.toml and fingerprints.toml (the course's reading "
+CREDIT_PROVENANCE = ("Versions and fingerprints: course/data/articles/izium-2022-09/wires.toml and fingerprints.toml (the course's reading "
                      "of each version; outlets, dates and URLs there). Score: weighted share of a paragraph's features "
                      "that a version carries.")
 
@@ -38,7 +38,7 @@ def provenance_map(article: str | None = None) -> Any:
     rows = _rows(article)
     ws = wires(article)
     table = scores(article)
-    art = load_article()
+    art = load_article(article)
     grid = [[table[m.passage][w.id] for w in ws] + [m.untraced] for m in rows]
     fig, ax = plt.subplots(figsize=(11.8, 7.4))
     ax.imshow(grid, cmap="Blues", vmin=0, vmax=1.25, aspect="auto")
