@@ -32,12 +32,14 @@ def _fig(drawn, name):
 
 def test_every_public_figure_function_is_listed() -> None:
     """A figure function a lesson can call is in LESSON_FIGURES (so the zero-install edition renders it)."""
-    listed = set(LESSON_FIGURES.values())
-    for module in ("overview", "distances", "sources", "framing"):
+    from course.plots import INPUT_FIGURES
+
+    listed = set(LESSON_FIGURES.values()) | set(INPUT_FIGURES.values())
+    for module in ("overview", "distances", "sources", "framing", "provenance", "sun"):
         mod = import_module(f"course.plots.{module}")
         for name in mod.__all__:
             obj = getattr(mod, name)
-            if callable(obj) and name.endswith(("_map", "_chart", "_graph", "_side")):
+            if callable(obj) and name.endswith(("_map", "_chart", "_graph", "_side", "_figure")):
                 assert f"course.plots.{module}:{name}" in listed, f"{module}.{name} is missing from LESSON_FIGURES"
 
 
@@ -135,6 +137,17 @@ def test_timeline_lists_every_event(drawn) -> None:
     text = _fig(drawn, "timeline_chart").long_description
     for e in events():
         assert e.label in text
+
+
+def test_chronolocation_figure_states_the_verdict() -> None:
+    from course.sun import coordinates, judge_time
+
+    lat, lon = coordinates("kupiansk")
+    verdict = judge_time(lat, lon, "2022-09-10", "06:15", direction=295, length=2.6, height=1.8)
+    fig = figure("chronolocation_figure", verdict=verdict, lat=lat, lon=lon)
+    assert f"towards {(verdict.measured.azimuth + 180) % 360:.0f} degrees" in fig.alt_text
+    assert ("does not fit" in fig.alt_text) is (not verdict.fits)
+    assert 'alt="' in figure_html(fig)
 
 
 def test_item_analysis_figures_have_text() -> None:

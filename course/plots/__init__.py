@@ -13,7 +13,8 @@ notebook the image shows with both. Matplotlib is imported only when a figure is
 Colours come from ``course.widgets.OKABE_ITO``, which is safe for colour-blind readers.
 
 ``LESSON_FIGURES`` names every figure the lessons draw, as ``"module:function"``, for an edition that
-pre-renders them (``figure(name)`` draws one).
+pre-renders them (``figure(name)`` draws one); ``INPUT_FIGURES`` names those a lesson draws from
+its own values (``figure(name, **arguments)``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["LESSON_FIGURES", "figure"]
+__all__ = ["INPUT_FIGURES", "LESSON_FIGURES", "figure"]
 
 LESSON_FIGURES = {
     "story_map": "course.plots.overview:story_map",
@@ -34,6 +35,11 @@ LESSON_FIGURES = {
     "voice_share_chart": "course.plots.sources:voice_share_chart",
     "techniques_by_side": "course.plots.framing:techniques_by_side",
     "density_map": "course.plots.framing:density_map",
+    "provenance_map": "course.plots.provenance:provenance_map",
+}
+# Figures drawn from the learner's own input (a lesson cell passes it); their text follows that input.
+INPUT_FIGURES = {
+    "chronolocation_figure": "course.plots.sun:chronolocation_figure",
 }
 
 
@@ -41,5 +47,6 @@ def figure(name: str, **kwargs: Any) -> Any:
     """Draw the lesson figure called *name* (a key of ``LESSON_FIGURES``) with its alt text attached."""
     from course.errors import lookup
 
-    module, function = lookup(LESSON_FIGURES, name, "lesson figure", type_name="name", name="name").split(":")
+    module, function = lookup({**LESSON_FIGURES, **INPUT_FIGURES}, name, "lesson figure", type_name="name",
+                              name="name").split(":")
     return getattr(import_module(module), function)(**kwargs)
