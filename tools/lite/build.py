@@ -157,6 +157,58 @@ def kernel_wheels(cache: Path) -> Path:
     return wheels
 
 
+def check_wheels(folder: Path, pins: dict[str, str]) -> dict[str, Path]:
+    """The wheel for every pin, by canonical name; fails naming the first pinned wheel that is missing."""
+    found = {}
+    for path in folder.glob("*.whl"):
+        name, version = path.name.split("-")[:2]
+        found[(canonical(name), version)] = path
+    wheels = {}
+    for name, version in sorted(pins.items()):
+        if (name, version) not in found:
+            raise LiteBuildError(f"missing wheel {name}=={version} (pinned in tools/lite/requirements.txt): no "
+                                 f"{name.replace('-', '_')}-{version}-*.whl in {folder}. The site would start "
+                                 "a kernel that cannot import it, so nothing was built.")
+        wheels[name] = found[(name, version)]
+    return wheels
+
+
+def byte_compile(runtime: Path, source: Path, out: Path) -> list[Path]:
+    """The wheels of folder *source*, each with byte code compiled by the site's own Python, in *out*.
+
+    Importing IPython from source is most of a cold kernel start in the browser; with byte code it is not.
+    Runs the Pyodide runtime under Node.js (tools/lite/compile_wheels.mjs, tools/lite/pyc.py).
+    """
+    node = shutil.which("node")
+    if not node:
+        raise LiteBuildError("node is missing: the build byte-compiles the wheels with Pyodide under Node.js "
+                             "(Debian: apt-get install nodejs)")
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    run([node, str(HERE / "compile_wheels.mjs"), str(runtime), str(source), str(out)])
+    return sorted(out.glob("*.whl"))
+
+
+def compiled_kernel_wheels(cache: Path, runtime: Path, wheels: Path) -> Path:
+    """The kernel's wheels and the runtime's standard library, byte-compiled (cached with their pins)."""
+    out = cache / "wheels-pyc"
+    stamp = cache / "stamps" / "wheels-pyc"
+    pins = [HERE / "requirements.txt", HERE / "package-lock.json", HERE / "pyc.py", HERE / "compile_wheels.mjs"]
+    if wheels != cache / "wheels" or not (out.is_dir() and _fresh(stamp, *pins)):
+        _fresh(stamp, *pins)
+        log("byte-compiling the kernel's wheels and the standard library with the browser's Python")
+        source = cache / "pyc-in"
+        shutil.rmtree(source, ignore_errors=True)
+        source.mkdir(parents=True)
+        for path in [*wheels.glob("*.whl"), runtime / "python_stdlib.zip"]:
+            shutil.copy2(path, source / path.name)
+        byte_compile(runtime, source, out)
+        shutil.rmtree(source)
+        if wheels == cache / "wheels":
+            _done(stamp)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Wheels and the Pyodide lock
 
@@ -182,7 +234,7 @@ def wheel_info(path: Path) -> dict:
     imports = set()
     for n in names:
         top = n.split("/")[0]
-        if top.endswith((".dist-info", ".data")):
+        if top.endswith((".dist-info", ".data")) or top == "__pycache__":
             continue
         if "/" in n:
             imports.add(top)
@@ -238,8 +290,8 @@ def plan_lock(lock: dict, wheels: dict[str, Path], where: dict[str, str], preloa
 # The course's wheel and the lessons
 
 
-def course_wheel(work: Path, python: Path) -> Path:
-    """The course's wheel, built from a copy of the working tree, with the figures pre-rendered."""
+def stage_course(work: Path) -> Path:
+    """A copy of the course's source (the package, pyproject.toml, README) with the figures pre-rendered."""
     sys.path.insert(0, str(HERE))
     from figures import render_figures
 
@@ -250,7 +302,12 @@ def course_wheel(work: Path, python: Path) -> Path:
         shutil.copy2(ROOT / name, src / name)
     count = render_figures(src / "course" / "plots" / "prerendered", sorted(LESSONS.glob("*.ipynb")))
     log(f"pre-rendered {count} figures")
-    out = work / "course-wheel"
+    return src
+
+
+def course_wheel(src: Path, python: Path) -> Path:
+    """The course's wheel, built from the staged source *src*."""
+    out = src.parent / "course-wheel"
     shutil.rmtree(out, ignore_errors=True)
     run([str(python), "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
          "--no-build-isolation", "-w", str(out), str(src)])
@@ -299,38 +356,21 @@ def site_config(out: Path) -> dict:
     return json.loads((out / "jupyter-lite.json").read_text(encoding="utf-8"))
 
 
-def finish_site(out: Path, kernel_cache: Path, course: Path) -> dict:
-    """Ship the wheels next to the runtime, write the site's lock and preload it; return the lock."""
+def finish_site(out: Path) -> dict:
+    """Write the site's lock (the wheels the site ships, and what they need) and preload it; return the lock."""
     from packaging.version import Version
 
     runtime = out / "static" / "pyodide"
     lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
-    known = {canonical(k) for k in lock["packages"]}
     wheels: dict[str, Path] = {}
     where: dict[str, str] = {}
-
-    def offer(path: Path, rel: str) -> None:  # the newest wheel of each name wins
-        name = canonical(path.name.split("-")[0])
-        if name not in wheels or Version(path.name.split("-")[1]) > Version(wheels[name].name.split("-")[1]):
-            wheels[name], where[name] = path, rel
-
-    for path in sorted(kernel_cache.glob("*.whl")):
-        name = canonical(path.name.split("-")[0])
-        if name in known:  # Pyodide's own packages: the PyPI wheel goes next to the runtime
-            shutil.copy2(path, runtime / path.name)
-            offer(runtime / path.name, path.name)
-        else:
-            offer(out / "pypi" / path.name, f"../../pypi/{path.name}")
-    for path in sorted((out / KERNEL_WHEELS).glob("*.whl")):
-        offer(path, f"../../{KERNEL_WHEELS}/{path.name}")
-    shutil.copy2(course, runtime / course.name)
-    offer(runtime / course.name, course.name)
+    for folder, prefix in ((runtime, ""), (out / "pypi", "../../pypi/"), (out / KERNEL_WHEELS, f"../../{KERNEL_WHEELS}/")):
+        for path in sorted(folder.glob("*.whl")):  # the newest wheel of each name wins
+            name, version = canonical(path.name.split("-")[0]), path.name.split("-")[1]
+            if name not in wheels or Version(version) > Version(wheels[name].name.split("-")[1]):
+                wheels[name], where[name] = path, prefix + path.name
     site_lock = plan_lock(lock, wheels, where, PRELOAD, {"course": COURSE_BROWSER_DEPENDS})
     (runtime / "pyodide-lock.json").write_text(json.dumps(site_lock, indent=1) + "\n", encoding="utf-8")
-    for path in runtime.glob("*.whl"):  # only what the lock lists stays
-        if path.name not in {e["file_name"] for e in site_lock["packages"].values()}:
-            path.unlink()
-
     config = site_config(out)
     settings = config["jupyter-config-data"].setdefault("litePluginSettings", {}).setdefault(KERNEL_PLUGIN, {})
     settings["loadPyodideOptions"] = {"packages": sorted(site_lock["packages"])}
@@ -401,26 +441,32 @@ def build(out: Path, cache: Path = CACHE, archive: Path | None = None, reuse: bo
         log(f"{out} is up to date")
         return json.loads(info_file.read_text())
     started = time.perf_counter()
+    kernel_cache = kernel_cache or kernel_wheels(cache)
+    check_wheels(kernel_cache, read_pins(HERE / "requirements.txt"))
     python = build_tools(cache)
     runtime = pyodide_runtime(cache)
-    kernel_cache = kernel_cache or kernel_wheels(cache)
+    compiled = compiled_kernel_wheels(cache, runtime, kernel_cache)
     work = cache / "work"
     shutil.rmtree(work, ignore_errors=True)
+    course = course_wheel(stage_course(work), python)
+    course = byte_compile(runtime, course.parent, work / "course-pyc")[0]
+    # the lite folder: the runtime and the wheels its own lock lists, side by side; the other wheels
+    # in pypi/ (piplite's index, for %pip install), the lessons in files/
     lite_dir, site = work / "lite", work / "site"
     (lite_dir / "static" / "pyodide").mkdir(parents=True)
+    (lite_dir / "pypi").mkdir()
     for name in RUNTIME_FILES:
-        shutil.copy2(runtime / name, lite_dir / "static" / "pyodide" / name)
-    for name in ("jupyter-lite.json", "jupyter_lite_config.json", "overrides.json"):
-        shutil.copy2(HERE / name, lite_dir / name)
-    (lite_dir / "pypi").mkdir()  # wheels the runtime's lock does not list: piplite's index, and the lock's
+        shutil.copy2(compiled / name if (compiled / name).is_file() else runtime / name,
+                     lite_dir / "static" / "pyodide" / name)
     listed = {canonical(k) for k in json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]}
-    for path in kernel_cache.glob("*.whl"):
-        if canonical(path.name.split("-")[0]) not in listed:
-            shutil.copy2(path, lite_dir / "pypi" / path.name)
+    for path in [*compiled.glob("*.whl"), course]:
+        in_lock = canonical(path.name.split("-")[0]) in listed or path == course
+        shutil.copy2(path, lite_dir / ("static/pyodide" if in_lock else "pypi") / path.name)
+    for name in ("jupyter-lite.json", "jupyter_lite_config.json"):
+        shutil.copy2(HERE / name, lite_dir / name)
     lessons = stage_lessons(lite_dir / "files")
-    course = course_wheel(work, python)
     jupyter_lite(python, lite_dir, site)
-    lock = finish_site(site, kernel_cache, course)
+    lock = finish_site(site)
     facts = check_site(site, lessons)
     facts.update(inputs=digest, lessons=lessons, pyodide=lock["info"]["python"],
                  preloaded=sorted(lock["packages"]), seconds=round(time.perf_counter() - started, 1))
