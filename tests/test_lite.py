@@ -208,7 +208,7 @@ print(json.dumps({{"shown": shown, "missing": missing, "note": map_projection_no
     html = out["shown"]["text/html"]
     assert 'alt="Map of the places"' in html and "data:image/svg+xml;base64," in html and NOTE in html
     assert out["shown"]["text/plain"].startswith("Figure: Map of the places")
-    assert out["missing"].startswith("the figure timeline_chart() was not drawn when this site was built")
+    assert re.match(r"the figure timeline_chart\(.*\) was not drawn when this site was built", out["missing"])
     assert out["note"].startswith("Plate carrée")  # functions that need no matplotlib still work
 
 
@@ -392,3 +392,15 @@ def test_saved_work_stays_in_the_browser_and_reset_restores_the_original(report:
     record = report["lessons"][LESSONS[0].name]
     assert record.get("reset"), record.get("failure")
     assert record["reset"] == {"kept_after_reload": True, "restored": True, "stored_is_original": True}
+
+
+def test_the_package_ships_the_seed_byte_for_byte() -> None:
+    """The browser has no seeds/ folder: the package carries a copy, and seeds/ stays the source of truth."""
+    from course.articles import SEED, article_info
+
+    seed = ROOT / "seeds" / article_info().text_path.name
+    copy = article_info().folder / seed.name
+    assert article_info().folder.name == SEED and copy.is_file()
+    assert copy.read_bytes() == seed.read_bytes(), f"{copy} differs from {seed}: copy seeds/ over it"
+    patterns = __import__("tomllib").loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["course"]
+    assert any(copy.relative_to(ROOT / "course").match(p) for p in patterns), "the copy is not package data"
