@@ -12,11 +12,14 @@ Downloads are cached in ``.lite-cache/`` (git-ignored), so a second build needs 
 The site holds the lessons (each with a "reset this lesson" cell), the course's own wheel (its data,
 and its figures pre-rendered here with the course's matplotlib code), the Pyodide runtime and a
 Pyodide lock that lists exactly the wheels the site ships, all preloaded when the kernel starts:
-nothing is fetched from anywhere else at run time. The build checks that every wheel is there
-(and fails naming the one that is missing), that no setting points off the site and that the site
-stays within its size budget; only then does it replace the output folder.
+nothing is fetched from anywhere else at run time. The wheels and the standard library are
+byte-compiled by the site's own Python (Pyodide under Node.js), so that a cold kernel does not
+compile IPython first. The build checks that every pinned wheel is there (and fails naming the one
+that is missing, before anything is built), that the site is whole (every locked wheel, local URLs
+only) and within its size budget; only then does it replace the output folder.
 
-Run it with the course's own Python (``make lite`` does): pre-rendering needs the course and matplotlib.
+Run it with the course's own Python (``make lite`` does): pre-rendering needs the course and
+matplotlib. It also needs Node.js and npm.
 """
 
 from __future__ import annotations
@@ -49,9 +52,9 @@ PRELOAD = ("micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "ipytho
 # Jupyter server, nbgrader and grading tools.
 COURSE_BROWSER_DEPENDS = ("geographiclib", "ipywidgets")
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-MARKERS = {"python_version": "3.14", "python_full_version": "3.14.2", "sys_platform": "emscripten",
-           "platform_system": "Emscripten", "platform_machine": "wasm32", "os_name": "posix",
-           "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+BROWSER = {"sys_platform": "emscripten", "platform_system": "Emscripten", "platform_machine": "wasm32",
+           "os_name": "posix", "implementation_name": "cpython", "platform_python_implementation": "CPython",
+           "extra": ""}  # the environment markers of Pyodide (the Python version comes from its lock)
 
 
 class LiteBuildError(RuntimeError):
@@ -213,8 +216,8 @@ def compiled_kernel_wheels(cache: Path, runtime: Path, wheels: Path) -> Path:
 # Wheels and the Pyodide lock
 
 
-def wheel_info(path: Path) -> dict:
-    """Name, version, dependencies (for the browser) and top-level imports of a wheel."""
+def wheel_info(path: Path, python: str = "3.14.2") -> dict:
+    """Name, version, dependencies (in the browser's Python *python*) and top-level imports of a wheel."""
     parts = path.name[:-4].split("-")
     if len(parts) < 5:
         raise LiteBuildError(f"{path.name} is not a wheel file name (name-version-python-abi-platform.whl)")
@@ -224,12 +227,13 @@ def wheel_info(path: Path) -> dict:
         if meta_name is None:
             raise LiteBuildError(f"{path.name} has no .dist-info/METADATA: not a usable wheel")
         meta = Parser().parsestr(zf.read(meta_name).decode("utf-8"))
-    depends = []
     from packaging.requirements import Requirement
 
+    markers = dict(BROWSER, python_full_version=python, python_version=".".join(python.split(".")[:2]))
+    depends = []
     for spec in meta.get_all("Requires-Dist") or []:
         req = Requirement(spec)
-        if req.marker is None or req.marker.evaluate(MARKERS):
+        if req.marker is None or req.marker.evaluate(markers):
             depends.append((canonical(req.name), str(req.specifier)))
     imports = set()
     for n in names:
@@ -260,15 +264,15 @@ def plan_lock(lock: dict, wheels: dict[str, Path], where: dict[str, str], preloa
     todo = [(canonical(n), "the kernel", "") for n in preload]
     while todo:
         name, wanted_by, spec = todo.pop(0)
-        if name in packages:
-            continue
         if name not in wheels:
             pinned = f" (the lock of the Pyodide runtime lists {name}=={known[name]['version']})" if name in known else ""
             raise LiteBuildError(f"missing wheel for {name!r}, needed by {wanted_by}{pinned}: add it to "
                                  "tools/lite/requirements.txt (pip download) or restore the wheel the build expects")
-        info = wheel_info(wheels[name])
+        info = wheel_info(wheels[name], lock["info"].get("python", "3.14.2"))
         if spec and info["version"] not in SpecifierSet(spec):
             raise LiteBuildError(f"{wanted_by} needs {name}{spec}, but the wheel is {wheels[name].name}")
+        if name in packages:
+            continue
         if name in known:
             entry = dict(known[name])
             if entry["version"] != info["version"]:

@@ -34,12 +34,17 @@ from typing import Any
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1366, "height": 900}
-KERNEL = "window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext"
-IDLE = f"() => {{ const c = {KERNEL}; return c && c.session && c.session.kernel && c.session.kernel.status === 'idle'; }}"
-# every code cell has run: each has an execution count, and the kernel is idle again
+# the lesson is open, its notebook loaded, and its kernel idle
+IDLE = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " if (!w || !w.context || !w.context.isReady || !w.content || !w.content.model) return false;"
+        " const k = w.sessionContext.session && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }")
+# "run all" is over: some cell ran, none is running or queued, and the kernel is idle (after an error
+# JupyterLab stops the run, so the cells below keep no execution count)
 ALL_RAN = ("() => { const w = window.jupyterapp.shell.currentWidget; const k = w.sessionContext.session.kernel;"
-           " if (!k || k.status !== 'idle') return false;"
-           " return [...w.content.model.cells].every(c => c.type !== 'code' || c.executionCount); }")
+           " if (!k || k.status !== 'idle') return false; const cells = [...w.content.model.cells];"
+           " return cells.some(c => c.executionCount) && !cells.some(c => c.executionState === 'running'); }")
+RAN = ("() => { const cells = [...window.jupyterapp.shell.currentWidget.content.model.cells].filter(c => c.type === 'code');"
+       " return {code: cells.length, ran: cells.filter(c => c.executionCount).length}; }")
 ERRORS = ("() => [...window.jupyterapp.shell.currentWidget.content.model.cells].flatMap((c, i) => c.type !== 'code' ? [] :"
           " c.toJSON().outputs.filter(o => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'))"
           ".map(o => `cell ${i}: ` + (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : [].concat(o.text).join(''))))")
@@ -164,12 +169,17 @@ def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]]
                 record: dict[str, Any] = {"requests": requests}
                 report["lessons"][lesson] = record
                 context = shared or browser.new_context(viewport=VIEWPORT)
-                context.on("request", lambda r, into=requests: into.append(r.url))
+                def listen(request: Any, into: list[str] = requests) -> None:
+                    into.append(request.url)
+
+                context.on("request", listen)
+                page = None
                 try:
                     page, record["idle_s"] = open_lesson(context, base, lesson)
                     record["run_s"] = run_all(page)
                     record["errors"] = page.evaluate(ERRORS)
                     record["cells"] = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.cells.length")
+                    record.update(page.evaluate(RAN))
                     record["figures"] = figures(page)
                     if lesson in quizzes:
                         qid, wrong, right = quizzes[lesson]
@@ -180,11 +190,18 @@ def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]]
                         if shown.count():
                             shown.first.scroll_into_view_if_needed()
                             page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}-figure.png"))
-                    if lesson in reset:
-                        record["reset"] = check_reset(page, lesson)
-                    page.close()
                 except Exception as err:  # noqa: BLE001 - reported per lesson, the others still run
                     record["failure"] = f"{type(err).__name__}: {err}"[:2000]
+                if lesson in reset and "failure" not in record:
+                    try:
+                        record["reset"] = check_reset(page, lesson)
+                    except Exception as err:  # noqa: BLE001
+                        record["reset"] = {"failure": f"{type(err).__name__}: {err}"[:2000]}
+                        if shots:
+                            page.screenshot(path=str(shots / f"reset-failed-{lesson.removesuffix('.ipynb')}.png"))
+                if page:
+                    page.close()  # ends the lesson's kernel (a worker of the page)
+                context.remove_listener("request", listen)
                 if not shared:
                     context.close()
             browser.close()
