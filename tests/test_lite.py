@@ -125,9 +125,13 @@ def _fake_site(tmp_path: Path) -> Path:
     return site
 
 
-def test_site_check_passes_a_whole_site(tmp_path: Path) -> None:
-    facts = lite_build.check_site(_fake_site(tmp_path), ["00-start.ipynb"])
+def test_site_check_passes_a_whole_site_and_zips_it(tmp_path: Path) -> None:
+    site = _fake_site(tmp_path)
+    facts = lite_build.check_site(site, ["00-start.ipynb"])
     assert facts["packages"] == 1 and facts["bytes"] > 0
+    lite_build.zip_site(site, tmp_path / "site.zip")
+    with zipfile.ZipFile(tmp_path / "site.zip") as zf:
+        assert sorted(zf.namelist()) == sorted(f"site/{p.relative_to(site).as_posix()}" for p in site.rglob("*") if p.is_file())
 
 
 @pytest.mark.parametrize("damage, message", [
@@ -288,13 +292,18 @@ def _quiz_answers(lesson: Path) -> tuple[str, str, str] | None:
     return None
 
 
+def browser_test(fn):
+    """A test of the built site in Chromium; the first one also pays for the build and the browser run."""
+    return pytest.mark.browser(pytest.mark.slow(pytest.mark.timeout(2400)(fn)))
+
+
 @pytest.fixture(scope="module")
 def site() -> Path:
     """The site, built once per session (kept in dist/lite while nothing it is built from changes)."""
     _need(shutil.which("npm") is not None, "npm is missing: the Pyodide runtime comes from the npm registry")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(TOOLS / "build.py"), "--reuse"], capture_output=True, text=True,
-                            timeout=1200)
+    result = subprocess.run([sys.executable, str(TOOLS / "build.py"), "--reuse", "--no-zip"], capture_output=True,
+                            text=True, timeout=1200)
     assert result.returncode == 0, f"make lite failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     facts = json.loads((SITE / "lite-build.json").read_text())
     facts["build_s_this_session"] = round(time.perf_counter() - started, 1)
@@ -325,19 +334,16 @@ def report(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     return data
 
 
-@pytest.mark.browser
-@pytest.mark.slow
+@browser_test
 def test_the_site_holds_every_lesson_and_the_article_within_budget(site: Path) -> None:
     facts = json.loads((site / "lite-build.json").read_text())
     assert facts["lessons"] == [p.name for p in LESSONS]
     assert facts["bytes"] <= lite_build.MAX_SITE_BYTES
     assert {"course", "ipywidgets", "geographiclib", "ipython"} <= set(facts["preloaded"])
     assert not {"matplotlib", "numpy", "jsonschema"} & set(facts["preloaded"])
-    assert (site.parent / "lite.zip").is_file()
 
 
-@pytest.mark.browser
-@pytest.mark.slow
+@browser_test
 @pytest.mark.parametrize("lesson", [p.name for p in LESSONS])
 def test_lesson_runs_top_to_bottom_in_the_browser_without_errors(report: dict, lesson: str) -> None:
     record = report["lessons"][lesson]
@@ -348,8 +354,7 @@ def test_lesson_runs_top_to_bottom_in_the_browser_without_errors(report: dict, l
     assert record["ran"] == record["code"], f"{record['code'] - record['ran']} code cells did not run"
 
 
-@pytest.mark.browser
-@pytest.mark.slow
+@browser_test
 @pytest.mark.parametrize("lesson", [p.name for p in LESSONS])
 def test_lesson_quiz_answers_wrong_then_right_in_the_browser(report: dict, lesson: str) -> None:
     answers = _quiz_answers(ROOT / "notebooks" / lesson)
@@ -361,8 +366,7 @@ def test_lesson_quiz_answers_wrong_then_right_in_the_browser(report: dict, lesso
     assert quiz["wrong"].startswith(f"✘ Self-check {answers[0]}") and quiz["right"].startswith(f"✔ Self-check {answers[0]}")
 
 
-@pytest.mark.browser
-@pytest.mark.slow
+@browser_test
 def test_no_request_leaves_the_site(report: dict) -> None:
     assert report["interfaces"] == ["lo"]
     for lesson, record in report["lessons"].items():
@@ -373,8 +377,7 @@ def test_no_request_leaves_the_site(report: dict) -> None:
         assert any(re.search(r"/course-[^/]+\.whl$", url) for url in record["requests"]), lesson
 
 
-@pytest.mark.browser
-@pytest.mark.slow
+@browser_test
 def test_figures_show_prerendered_with_alt_text_and_note(report: dict) -> None:
     from course.plots._prerendered import NOTE
 
@@ -388,12 +391,11 @@ def test_figures_show_prerendered_with_alt_text_and_note(report: dict) -> None:
             assert len(figure["alt"]) > 10 and figure["note"] == NOTE, figure
 
 
-@pytest.mark.browser
-@pytest.mark.slow
+@browser_test
 def test_saved_work_stays_in_the_browser_and_reset_restores_the_original(report: dict) -> None:
     record = report["lessons"][LESSONS[0].name]
     assert record.get("reset"), record.get("failure")
-    assert record["reset"] == {"kept_after_reload": True, "restored": True, "stored_is_original": True}, record["reset"]
+    assert record["reset"] == {"kept_after_save": True, "restored": True, "stored_is_original": True}, record["reset"]
 
 
 def test_the_package_ships_the_seed_byte_for_byte() -> None:

@@ -8,9 +8,9 @@ browser context: no cache, no storage), waits for the kernel, runs every cell, a
 to an idle kernel and to the last cell, every error a cell showed, the pre-rendered figures it shows,
 and every request the page and its workers made.
 With ``--quiz LESSON=QID:WRONG:RIGHT`` it answers that self-check wrongly and then rightly and records
-the feedback; with ``--reset LESSON`` it then edits and saves that lesson, reloads the page (the edit
-must still be there), presses "Reset this lesson" and checks that the original is back, on the page
-and in the browser's storage.
+the feedback; with ``--reset LESSON`` it then edits and saves that lesson (a new page must find the
+edit in the browser's storage), presses "Reset this lesson" and checks that the original is back, on
+the page and in the storage.
 
 With ``--netns`` it expects to run inside a new network namespace (``unshare -n``, as root): it brings
 up the loopback interface and refuses to run if any other interface exists, so nothing can leave the
@@ -125,31 +125,38 @@ LESSON_CELL = ("() => [...window.jupyterapp.shell.currentWidget.content.model.ce
 SOURCE = f"() => ({LESSON_CELL})().sharedModel.getSource()"
 
 
-def check_reset(page: Any, lesson: str) -> dict[str, Any]:
-    """Edit and save *lesson*, reload (the edit must stay), then reset it (the original must come back)."""
+STORED = ("async (path) => { const m = await window.jupyterapp.serviceManager.contents.get(path, {content: true});"
+          " const c = m.content.cells.find(c => c.cell_type === 'code' && !((c.metadata || {}).tags || []).includes('lite-reset'));"
+          " return [].concat(c.source).join(''); }")
+
+
+def stored_in_a_new_page(context: Any, base: str, lesson: str) -> str:
+    """The lesson's first code cell as the browser's storage holds it, read by a new page with no lesson open."""
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/lab/index.html?reset")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.serviceManager.contents", polling=250)
+        return page.evaluate(STORED, lesson)
+    finally:
+        page.close()
+
+
+def check_reset(context: Any, base: str, page: Any, lesson: str) -> dict[str, Any]:
+    """Edit and save *lesson*: a new page must find the edit in the browser's storage. Then press
+    "Reset this lesson": the original must be back on the page and in the storage."""
     marker = "# my own note, saved in this browser"
     original = page.evaluate(SOURCE)
     page.evaluate(f"(m) => {{ const c = ({LESSON_CELL})(); c.sharedModel.setSource(m + '\\n' + c.sharedModel.getSource()); }}",
                   marker)
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
-    page.reload()
-    page.wait_for_function(IDLE, polling=250)
-    kept = page.evaluate(SOURCE).startswith(marker)
-    # run the (tagged) reset cell only, press the button and confirm
-    page.evaluate("() => { const w = window.jupyterapp.shell.currentWidget;"
-                  " w.content.activeCellIndex = [...w.content.model.cells].findIndex(c => c.type === 'code'"
-                  " && (c.getMetadata('tags') || []).includes('lite-reset'));"
-                  " return window.jupyterapp.commands.execute('notebook:run-cell'); }")
+    kept = stored_in_a_new_page(context, base, lesson).startswith(marker)
     widget = page.locator(".course-lesson-reset")
     widget.get_by_role("button", name="Reset this lesson").click()
     widget.get_by_role("button", name="Yes, reset").click()
     page.wait_for_function(f"(o) => ({SOURCE})() === o", arg=original, timeout=60_000)
-    stored = page.evaluate("async (path) => { const m = await window.jupyterapp.serviceManager.contents.get(path);"
-                           " return m.content.cells.find(c => c.cell_type === 'code'"
-                           " && !((c.metadata || {}).tags || []).includes('lite-reset')).source; }", lesson)
-    stored = "".join(stored) if isinstance(stored, list) else stored
-    return {"kept_after_reload": kept, "restored": page.evaluate(SOURCE) == original, "stored_is_original": stored == original}
+    return {"kept_after_save": kept, "restored": page.evaluate(SOURCE) == original,
+            "stored_is_original": stored_in_a_new_page(context, base, lesson) == original}
 
 
 def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]], reset: list[str],
@@ -194,7 +201,7 @@ def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]]
                     record["failure"] = f"{type(err).__name__}: {err}"[:2000]
                 if lesson in reset and "failure" not in record:
                     try:
-                        record["reset"] = check_reset(page, lesson)
+                        record["reset"] = check_reset(context, base, page, lesson)
                     except Exception as err:  # noqa: BLE001
                         record["reset"] = {"failure": f"{type(err).__name__}: {err}"[:2000]}
                         if shots:
