@@ -300,7 +300,8 @@ def browser_test(fn):
 @pytest.fixture(scope="module")
 def site() -> Path:
     """The site, built once per session (kept in dist/lite while nothing it is built from changes)."""
-    _need(shutil.which("npm") is not None, "npm is missing: the Pyodide runtime comes from the npm registry")
+    _need(bool(shutil.which("npm") and shutil.which("node")), "npm and Node.js are missing: the build takes the Pyodide "
+          "runtime from the npm registry and byte-compiles with it (tools/system-deps.sh installs them)")
     started = time.perf_counter()
     result = subprocess.run([sys.executable, str(TOOLS / "build.py"), "--reuse", "--no-zip"], capture_output=True,
                             text=True, timeout=1200)

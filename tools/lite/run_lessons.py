@@ -117,7 +117,7 @@ def answer_quiz(page: Any, qid: str, wrong: str, right: str) -> dict[str, str]:
 def figures(page: Any) -> list[dict[str, str]]:
     """The pre-rendered figures the lesson shows: alt text and note of each."""
     return page.evaluate("() => [...document.querySelectorAll('.course-prerendered')].map(f => "
-                         "({alt: (f.querySelector('img') || {}).alt || '', note: (f.querySelector('figcaption') || {}).innerText || ''}))")
+                         "({alt: (f.querySelector('img') || {}).alt || '', note: ((f.querySelector('figcaption') || {}).textContent || '').trim()}))")
 
 
 LESSON_CELL = ("() => [...window.jupyterapp.shell.currentWidget.content.model.cells].find(c => c.type === 'code'"
