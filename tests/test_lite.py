@@ -189,7 +189,8 @@ def test_figures_fall_back_to_the_prerendered_picture_without_matplotlib(tmp_pat
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
     (tmp_path / "00-story_map.svg").write_text(svg)
     key = f"course.plots.overview.{figure_key(story_map, (), {})}"
-    (tmp_path / "index.json").write_text(json.dumps({key: {"file": "00-story_map.svg", "alt": "Map of the places"}}))
+    (tmp_path / "index.json").write_text(json.dumps({key: {"file": "00-story_map.svg", "alt": "Map of the places",
+                                                           "details": "Map of the places\n- Kupiansk: north"}}))
     code = f"""
 import json, sys
 sys.modules["matplotlib"] = None  # as in the browser: no matplotlib
@@ -211,7 +212,8 @@ print(json.dumps({{"shown": shown, "missing": missing, "note": map_projection_no
     out = json.loads(result.stdout)
     html = out["shown"]["text/html"]
     assert 'alt="Map of the places"' in html and "data:image/svg+xml;base64," in html and NOTE in html
-    assert out["shown"]["text/plain"].startswith("Figure: Map of the places")
+    assert "<details><summary>Describe this figure</summary>" in html and "- Kupiansk: north" in html
+    assert out["shown"]["text/plain"].startswith("Figure: Map of the places\n- Kupiansk: north")
     assert re.match(r"the figure timeline_chart\(.*\) was not drawn when this site was built", out["missing"])
     assert out["note"].startswith("Plate carrée")  # functions that need no matplotlib still work
 

@@ -42,20 +42,23 @@ def figure_key(fn: Callable, args: tuple, kwargs: dict) -> str:
 
 @dataclass(frozen=True)
 class PrerenderedFigure:
-    """A figure drawn at build time: SVG, alt text, and the note that says why it is a picture."""
+    """A figure drawn at build time: SVG, alt text, long description, and the note that says why it is a picture."""
 
     key: str
     svg: str
     alt: str
+    details: str = ""
     note: str = NOTE
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        details = (f'<details><summary>Describe this figure</summary><p style="white-space:pre-line">'
+                   f'{html.escape(self.details)}</p></details>') if self.details else ""
         page = (f'<figure class="course-prerendered" style="margin:0">'
                 f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt)}" '
                 f'style="max-width:100%;height:auto">'
-                f'<figcaption style="font-size:0.9em;color:#444">{html.escape(self.note)}</figcaption></figure>')
-        return {"text/html": page, "text/plain": f"Figure: {self.alt}\n({self.note})"}
+                f'<figcaption style="font-size:0.9em;color:#444">{html.escape(self.note)}</figcaption>{details}</figure>')
+        return {"text/html": page, "text/plain": f"Figure: {self.details or self.alt}\n({self.note})"}
 
     def __repr__(self) -> str:
         return f"<PrerenderedFigure {self.key}>"
@@ -78,7 +81,8 @@ def prerendered(fn: Callable, args: tuple, kwargs: dict, directory: Path | None 
             f"the figure {key.rsplit('.', 1)[-1]} was not drawn when this site was built, and matplotlib does "
             f"not run in the browser; drawn here: {', '.join(drawn) or 'none'}. The full edition draws any call.")
     record = index[key]
-    return PrerenderedFigure(key, (folder / record["file"]).read_text(encoding="utf-8"), record["alt"])
+    return PrerenderedFigure(key, (folder / record["file"]).read_text(encoding="utf-8"), record["alt"],
+                             record.get("details", ""))
 
 
 def _drawn_or_prerendered(fn: Callable) -> Callable:

@@ -52,14 +52,13 @@ def lesson_calls(lesson: Path, functions: dict[str, Callable]) -> Iterator[tuple
             yield imported[node.func.id], args, kwargs
 
 
-def alt_text(fig: Any) -> str:
-    """The figure's alt text: the course's own when it has one, else its titles."""
-    import course.plots
-
-    if hasattr(course.plots, "alt_text"):
-        return course.plots.alt_text(fig)
+def alt_text(fig: Any, fn: Callable) -> str:
+    """The figure's alt text: the one the course computes for it (``fig.alt_text``, from the data it
+    draws), else its titles, else the first line of the function's documentation."""
+    if getattr(fig, "alt_text", None):
+        return fig.alt_text
     titles = [t for t in [fig._suptitle.get_text() if fig._suptitle else ""] + [ax.get_title() for ax in fig.axes] if t]
-    return "; ".join(titles) or "A figure of the course."
+    return "; ".join(titles) or (inspect.getdoc(fn) or fn.__name__).splitlines()[0]
 
 
 def render_figures(dest: Path, lessons: list[Path]) -> int:
@@ -89,7 +88,7 @@ def render_figures(dest: Path, lessons: list[Path]) -> int:
             buf = io.StringIO()
             fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
             (dest / file).write_text(buf.getvalue(), encoding="utf-8")
-            index[key] = {"file": file, "alt": alt_text(fig)}
+            index[key] = {"file": file, "alt": alt_text(fig, fn), "details": getattr(fig, "long_description", "")}
             plt.close(fig)
     (dest / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(index)
