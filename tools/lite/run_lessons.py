@@ -24,6 +24,7 @@ import fcntl
 import functools
 import http.server
 import json
+import shutil
 import socket
 import struct
 import threading
@@ -169,7 +170,8 @@ def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]]
     report: dict[str, Any] = {"base": base, "cold": cold, "lessons": {}}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS)
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True,
+                                        args=CHROMIUM_FLAGS)
             shared = None if cold else browser.new_context(viewport=VIEWPORT)
             for lesson in lessons:
                 requests: list[str] = []
