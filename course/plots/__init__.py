@@ -28,4 +28,4 @@ def _matplotlib_missing() -> bool:
 if _matplotlib_missing():
     from course.plots._prerendered import install
 
-    install(__name__, __path__)
+    install(__name__)

@@ -22,9 +22,9 @@ import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from course.errors import CourseValueError
+from course.errors import CourseTypeError, CourseValueError, check_path, check_text, check_type, describe
 
 __all__ = ["NOTE", "PRERENDERED_DIR", "PrerenderedFigure", "figure_key", "install", "prerendered", "public_functions"]
 
@@ -35,7 +35,14 @@ NOTE = ("Drawn when this site was built: matplotlib does not run in the browser,
 
 def figure_key(fn: Callable, args: tuple, kwargs: dict) -> str:
     """The name of one call of figure function *fn*, with every argument (defaults included)."""
-    bound = inspect.signature(fn).bind(*args, **kwargs)
+    if not inspect.isfunction(fn):
+        raise CourseTypeError(f"fn must be a figure function; got {describe(fn)}")
+    check_type(args, tuple, "args")
+    check_type(kwargs, dict, "kwargs")
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError as err:
+        raise CourseTypeError(f"args and kwargs do not fit {fn.__name__}{inspect.signature(fn)}: {err}") from None
     bound.apply_defaults()
     return f"{fn.__name__}({', '.join(f'{k}={v!r}' for k, v in bound.arguments.items())})"
 
@@ -72,8 +79,9 @@ def _index(directory: str) -> dict[str, dict[str, str]]:
 
 def prerendered(fn: Callable, args: tuple, kwargs: dict, directory: Path | None = None) -> PrerenderedFigure:
     """The stored figure for this call of *fn*; a CourseValueError names the call when it was not drawn."""
-    folder = directory or PRERENDERED_DIR
-    key = f"{fn.__module__}.{figure_key(fn, args, kwargs)}"
+    folder = check_path(directory, "directory") if directory is not None else PRERENDERED_DIR
+    call = figure_key(fn, args, kwargs)  # checks fn, args and kwargs
+    key = f"{fn.__module__}.{call}"
     index = _index(str(folder))
     if key not in index:
         drawn = sorted(k.rsplit(".", 1)[-1] for k in index if k.startswith(f"{fn.__module__}.{fn.__name__}("))
@@ -98,8 +106,14 @@ def _drawn_or_prerendered(fn: Callable) -> Callable:
     return figure
 
 
-def public_functions(package: str, path: list[str]) -> Iterator[tuple[ModuleType, str, Callable]]:
-    """Every public function (in ``__all__``) defined by the public modules of *package*."""
+def public_functions(package: str) -> list[tuple[ModuleType, str, Callable]]:
+    """Every public function (in ``__all__``) defined by the public modules of *package* (a package name)."""
+    check_text(package, "package")
+    try:
+        path = importlib.import_module(package).__path__
+    except (ImportError, AttributeError):
+        raise CourseValueError(f"package must name an installed package such as 'course.plots'; got {package!r}") from None
+    found = []
     for info in pkgutil.iter_modules(path):
         if info.name.startswith("_"):
             continue
@@ -107,10 +121,11 @@ def public_functions(package: str, path: list[str]) -> Iterator[tuple[ModuleType
         for name in getattr(module, "__all__", []):
             fn = getattr(module, name)
             if inspect.isfunction(fn) and fn.__module__ == module.__name__:
-                yield module, name, fn
+                found.append((module, name, fn))
+    return found
 
 
-def install(package: str, path: list[str]) -> None:
+def install(package: str) -> None:
     """Make every public function of the figure modules in *package* fall back to its stored figure."""
-    for module, name, fn in list(public_functions(package, path)):
+    for module, name, fn in public_functions(package):
         setattr(module, name, _drawn_or_prerendered(fn))

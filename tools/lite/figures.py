@@ -19,10 +19,9 @@ from typing import Any, Callable, Iterator
 
 def figure_functions() -> dict[str, Callable]:
     """Every public function of the figure modules, by ``module.name``."""
-    import course.plots
     from course.plots._prerendered import public_functions
 
-    return {f"{module.__name__}.{name}": fn for module, name, fn in public_functions("course.plots", course.plots.__path__)}
+    return {f"{module.__name__}.{name}": fn for module, name, fn in public_functions("course.plots")}
 
 
 def _needs_no_arguments(fn: Callable) -> bool:
