@@ -3,6 +3,7 @@
 #               (with nbgrader's Formgrader and Assignments tabs; options for JupyterLab go in ARGS:
 #                make lab ARGS="--no-browser --port 8899"; in a container also --ip=0.0.0.0)
 #   make test   create .venv if missing, install the course and its test tools, run every test
+#   make lite   build the zero-install edition (JupyterLite, in the browser) into dist/lite/ and dist/lite.zip
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -15,14 +16,15 @@ ROOT_NOTE := make lab: running as root (in a container?) so JupyterLab gets --al
 # The suite runs on every core, one test file per worker (module fixtures grade whole classes once).
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: help lab html test install system-deps clean
+.PHONY: help lab html test lite install system-deps clean
 
 help:
 	@echo "make lab    install what the course needs, then open JupyterLab on $(LESSON)"
 	@echo '           JupyterLab options: make lab ARGS="--no-browser --port 8899" (container: add --ip=0.0.0.0)'
 	@echo "make html   an accessible static HTML page of every lesson, in build/lessons/ (for screen readers)"
 	@echo "make test   install the course and its test tools, then run the whole test suite"
-	@echo "make clean  remove the virtual environment and generated grading folders"
+	@echo "make lite   build the zero-install edition (every lesson in the browser) into dist/lite/ and dist/lite.zip"
+	@echo "make clean  remove the virtual environment, the built sites and generated grading folders"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -53,5 +55,8 @@ html: install
 test: install system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lite: install
+	$(BIN)/python tools/lite/build.py
+
 clean:
-	rm -rf $(VENV) assignments/release assignments/submitted assignments/autograded assignments/feedback assignments/gradebook.db
+	rm -rf $(VENV) dist .lite-cache assignments/release assignments/submitted assignments/autograded assignments/feedback assignments/gradebook.db

@@ -15,11 +15,17 @@ Colours come from ``course.widgets.OKABE_ITO``, which is safe for colour-blind r
 ``LESSON_FIGURES`` names every figure the lessons draw, as ``"module:function"``, for an edition that
 pre-renders them (``figure(name)`` draws one); ``INPUT_FIGURES`` names those a lesson draws from
 its own values (``figure(name, **arguments)``).
+
+Where matplotlib is not installed (the zero-install edition in the browser), each figure function
+returns the figure drawn when the site was built, with its alt text and a short note
+(``course.plots._prerendered``).
 """
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
 __all__ = ["INPUT_FIGURES", "LESSON_FIGURES", "figure"]
@@ -50,3 +56,15 @@ def figure(name: str, **kwargs: Any) -> Any:
     module, function = lookup({**LESSON_FIGURES, **INPUT_FIGURES}, name, "lesson figure", type_name="name",
                               name="name").split(":")
     return getattr(import_module(module), function)(**kwargs)
+
+
+def _matplotlib_missing() -> bool:
+    if "matplotlib" in sys.modules:
+        return sys.modules["matplotlib"] is None
+    return find_spec("matplotlib") is None
+
+
+if _matplotlib_missing():
+    from course.plots._prerendered import install
+
+    install(__name__)
