@@ -14,6 +14,8 @@ Modules (each does one thing; heavy libraries load only when a module needs them
 - ``course.framing``   how it is phrased: techniques, framing spans, loaded-word density, agreement
 - ``course.symmetry``  one standard for every voice: the same words get the same treatment
 - ``course.references`` the bibliography and its citation keys; ``course.register`` the claims register
+- ``course.scan``      scanners for any text: places, numbers, time words, loaded words (no annotation)
+- ``course.check``     ``python -m course check FILE``: a first pass over any Dutch or English report
 - ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
 - ``course.testkit``   trusted checks for nbgrader test cells
 - ``course.widgets``   the article reader (ipywidgets)

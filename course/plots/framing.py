@@ -10,14 +10,18 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import SIDE_COLOURS, SIDE_LABELS, finish, pyplot
+from course.plots._style import NOTE_GREY, SIDE_COLOURS, SIDE_HATCHES, SIDE_LABELS, finish, ink_on, pyplot
+from course.plots.alttext import FigureText
 from course.widgets import OKABE_ITO
 
-__all__ = ["CONTESTED_HATCH", "CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
+__all__ = ["CONTESTED_STYLE", "CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
 
 CREDIT_FRAMING = ("Spans: the course's annotation of the article ({framing}, CC BY 4.0); taxonomy after "
                   "SemEval-2020 Task 11 (Da San Martino et al. 2020) [@semeval-2020-task11] and SemEval-2023 Task 3 "
                   "(Piskorski et al. 2023) [@semeval-2023-task3].")
+# Contested spans look the same way in every framing figure: a dashed dark outline (the sides already
+# differ by colour and hatching). Spans shown apart (accurate terms, house style) are listed, not counted.
+CONTESTED_STYLE = {"edgecolor": "#222222", "linestyle": (0, (3, 2)), "linewidth": 1.3}
 
 
 def _credit(article: str | None = None) -> str:
@@ -39,9 +43,6 @@ def _colour(side: str) -> str:
     return OKABE_ITO[SIDE_COLOURS.get(side, "grey")][0]
 
 
-CONTESTED_HATCH = "////"  # contested spans look the same way in every framing figure: hatched
-
-
 def _apart_note(article: str | None = None) -> str:
     """The spans kept out of the counts, listed so that the figure shows them apart."""
     from course.framing import spans
@@ -54,51 +55,6 @@ def _apart_note(article: str | None = None) -> str:
         if quotes:
             parts.append(f"{label}: {', '.join(quotes)}")
     return f"Shown apart, not counted ({'; '.join(parts)})." if parts else ""
-
-
-def techniques_by_side(article: str | None = None) -> Any:
-    """Horizontal bars: for each technique (grouped by family), how many spans each side has; contested hatched."""
-    from matplotlib.patches import Patch
-
-    from course.framing import spans, techniques
-
-    plt = pyplot()
-    counted = spans(counted=True, article=article)
-    used = [t for t in techniques() if any(s.technique == t.id for s in counted)]
-    sides = _side_order({s.side for s in counted})
-    fig, ax = plt.subplots(figsize=(9.4, 5.8))
-    y = list(range(len(used)))
-    left = [0] * len(used)
-    for side in sides:
-        for contested in (False, True):
-            values = [sum(1 for s in counted if s.side == side and s.technique == t.id and bool(s.contested) == contested)
-                      for t in used]
-            ax.barh(y, values, left=left, color=_colour(side), edgecolor="white",
-                    hatch=CONTESTED_HATCH if contested else None,
-                    label=None if contested else SIDE_LABELS.get(side, side))
-            for i, v in enumerate(values):
-                if v:
-                    ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", fontsize=8.5, color="white",
-                            fontweight="bold", zorder=4,
-                            bbox={"boxstyle": "round,pad=0.25", "facecolor": _colour(side), "edgecolor": "none"}
-                            if contested else None)
-            left = [a + b for a, b in zip(left, values)]
-    ax.set_yticks(y, [f"{t.name.split(' (')[0]}  ·  {t.family}" for t in used], fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlabel("number of annotated spans")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title("Who uses which technique")
-    handles, labels = ax.get_legend_handles_labels()
-    handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", hatch=CONTESTED_HATCH))
-    labels.append("contested\n(hatched)")
-    ax.legend(handles, labels, title="speaker's side", frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5),
-              fontsize=8.5, title_fontsize=9)
-    total = sum(left)
-    note = (f"{total} spans. A span counts for the side of whoever chose the words; the reporter's own words count "
-            f"for 'the reporter'. {_apart_note(article)} {_credit(article)}")
-    fig.text(0.02, 0.01, textwrap.fill(note, 130), fontsize=7.5, color="#444", va="bottom")
-    fig.subplots_adjust(left=0.33, right=0.82, top=0.93, bottom=0.19)
-    return finish(fig)
 
 
 def _apart_words(article: str | None = None) -> dict[str, list[int]]:
@@ -116,6 +72,62 @@ def _apart_words(article: str | None = None) -> dict[str, list[int]]:
     return out
 
 
+def techniques_by_side(article: str | None = None) -> Any:
+    """Horizontal bars: for each technique (grouped by family), how many spans each side has (spans shown
+    apart are not counted); the contested part of each bar has a dashed outline."""
+    from matplotlib.patches import Patch
+
+    from course.framing import spans, techniques, tally
+
+    plt = pyplot()
+    counts = tally("side", article)
+    counted = spans(article=article, counted=True)
+    used = [t for t in techniques() if any(s.technique == t.id for s in counted)]
+    sides = _side_order(set(counts))
+    fig, ax = plt.subplots(figsize=(9.4, 5.8))
+    y = list(range(len(used)))
+    left = [0] * len(used)
+    for side in sides:
+        for contested in (False, True):
+            values = [sum(1 for s in counted if s.side == side and s.technique == t.id and bool(s.contested) == contested)
+                      for t in used]
+            style = CONTESTED_STYLE if contested else {"edgecolor": "white"}
+            ax.barh(y, values, left=left, color=_colour(side), hatch=SIDE_HATCHES.get(side, ""),
+                    label=None if contested else SIDE_LABELS.get(side, side), **style)
+            for i, v in enumerate(values):
+                if v:
+                    ax.text(left[i] + v / 2, i, str(v), ha="center", va="center", fontsize=9,
+                            color=ink_on(_colour(side)), fontweight="bold", zorder=4,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": _colour(side), "ec": "none"})
+            left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(y, [f"{t.name.split(' (')[0]}  ·  {t.family}" for t in used], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("number of annotated spans")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title("Who uses which technique")
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor="#dddddd", **CONTESTED_STYLE))
+    labels.append("contested\n(dashed outline)")
+    ax.legend(handles, labels, title="speaker's side", frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              fontsize=8.5, handleheight=1.6, handlelength=2.4, title_fontsize=9)
+    total = sum(left)
+    note = (f"{total} spans. A span counts for the side of whoever chose the words; the reporter's own words count "
+            f"for 'the reporter'. {_apart_note(article)} {_credit(article)}")
+    fig.text(0.02, 0.01, textwrap.fill(note, 130), fontsize=7.5, color=NOTE_GREY, va="bottom")
+    fig.subplots_adjust(left=0.33, right=0.78, top=0.93, bottom=0.19)
+    rows = [(t, {side: counts.get(side, {}).get(t.id, 0) for side in sides}) for t in used]
+    most = max(rows, key=lambda r: sum(r[1].values()))
+    per_side = {side: sum(counts.get(side, {}).values()) for side in sides}
+    alt = (f"Bar chart of {total} framing spans by technique and by the speaker's side: "
+           + ", ".join(f"{SIDE_LABELS.get(s, s)} {n}" for s, n in per_side.items())
+           + f". The most used technique is {most[0].name} ({sum(most[1].values())}). "
+           + f"{sum(1 for s in counted if s.contested)} of the spans are contested (dashed outline). "
+           + _apart_note(article))
+    details = tuple(f"{t.name} ({t.family}): " + ", ".join(f"{SIDE_LABELS.get(s, s)} {n}" for s, n in by.items() if n)
+                    for t, by in rows)
+    return finish(fig, FigureText(alt, details))
+
+
 def density_map(include_contested: bool = True, article: str | None = None) -> Any:
     """A map of the article: one row per paragraph, one cell per word, loaded words coloured by side."""
     from course.framing import paragraph_density, techniques
@@ -130,23 +142,25 @@ def density_map(include_contested: bool = True, article: str | None = None) -> A
     seen: set[str] = set()
     for y, d in enumerate(rows):
         ax.barh(y, d.words, height=0.62, color="#e4e4e4", zorder=1)
-        for index in apart.get(d.paragraph, ()):  # shown apart: an outline, not a coloured (counted) word
-            ax.barh(y, 1, left=index, height=0.62, facecolor="none", edgecolor="#555555", linewidth=0.9, zorder=2)
+        for index in apart.get(d.paragraph, ()):  # shown apart: a grey outline, not a coloured (counted) word
+            ax.barh(y, 1, left=index, height=0.62, facecolor="none", edgecolor="#595959", linewidth=0.9, zorder=2)
         for index, side in d.marks:
             seen.add(side)
-            ax.barh(y, 1, left=index, height=0.62, color=_colour(side), zorder=2,
-                    hatch=CONTESTED_HATCH if index in d.contested else None, edgecolor="white", linewidth=0)
+            style = CONTESTED_STYLE if index in d.contested else {"linewidth": 0}
+            ax.barh(y, 1, left=index, height=0.62, color=_colour(side), zorder=2, **style)
         rate = f"{d.loaded}/{d.words} words = {d.per_100:.0f} per 100" if d.loaded else f"0/{d.words}"
-        ax.text(longest + 2, y, rate, va="center", fontsize=8, color="#333")
+        if d.loaded:  # who: in words too, not only in colour
+            rate += ": " + ", ".join(f"{SIDE_LABELS.get(s, s)} {n}" for s, n in d.by_side.items())
+        ax.text(longest + 2, y, rate, va="center", fontsize=8.5, color="#222222")
     ax.set_yticks(range(len(rows)), [f"{d.paragraph} {'' if d.role == 'body' else d.role}" for d in rows], fontsize=8.5)
     ax.invert_yaxis()
-    ax.set_xlim(0, longest * 1.32)
+    ax.set_xlim(0, longest * 1.9)
     ax.set_xticks(range(0, longest + 1, 20))
     ax.set_xlabel("word position in the paragraph (each grey bar is one paragraph, as long as its word count)")
     ax.set_title("Where the loaded words are: the article paragraph by paragraph", pad=24)
     handles = [Patch(color=_colour(side), label=SIDE_LABELS.get(side, side)) for side in _side_order(seen)]
-    handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", hatch=CONTESTED_HATCH, label="contested"))
-    handles.append(Patch(facecolor="none", edgecolor="#555555", label="shown apart, not counted"))
+    handles.append(Patch(facecolor="#dddddd", label="contested (dashed)", **CONTESTED_STYLE))
+    handles.append(Patch(facecolor="none", edgecolor="#595959", label="shown apart, not counted"))
     ax.legend(handles=handles, title=None, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
               fontsize=8.5, handlelength=1.2)
     ax.spines["left"].set_visible(False)
@@ -156,6 +170,15 @@ def density_map(include_contested: bool = True, article: str | None = None) -> A
     lexical = ", ".join(t.name.split(" (")[0].lower() for t in techniques() if t.lexical)
     note = (f"Loaded words: words inside spans of word-level techniques ({lexical}), from {which}. "
             f"Claims, pictures and slogans are not counted. {_apart_note(article)} " + _credit(article))
-    fig.text(0.02, 0.01, textwrap.fill(note, 150), fontsize=7.5, color="#444", va="bottom")
-    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.21)
-    return finish(fig)
+    fig.text(0.02, 0.01, textwrap.fill(note, 150), fontsize=7.5, color=NOTE_GREY, va="bottom")
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.2)
+    densest = max(rows, key=lambda d: d.per_100)
+    alt = (f"Chart of the article's {len(rows)} paragraphs, one bar each, with the loaded words marked by the "
+           f"speaker's side; {sum(d.loaded for d in rows)} loaded words in all. The densest is {densest.paragraph} "
+           f"({densest.role}): {densest.loaded} of {densest.words} words, {densest.per_100:.0f} per 100. "
+           f"{sum(len(d.contested) for d in rows)} of the loaded words come from contested spans (dashed outline). "
+           + _apart_note(article))
+    details = tuple(f"{d.paragraph} ({d.role}): {d.loaded} of {d.words} words loaded ({d.per_100:.0f} per 100)"
+                    + (": " + ", ".join(f"{SIDE_LABELS.get(s, s)} {n}" for s, n in d.by_side.items()) if d.loaded else "")
+                    for d in rows)
+    return finish(fig, FigureText(alt, details))
