@@ -206,12 +206,12 @@ def _schema_kinds() -> frozenset[str]:
 
 # The files in course/data/ that belong to no article. Any other course/data/<kind>.toml is an error that
 # says to move it into an article folder (an article's annotation left behind, or added before articles).
-SHARED = ("cues", "lexicon", "techniques")
+SHARED = ("cues", "lexicon", "references", "techniques")
 
 
 def shared_kinds() -> list[str]:
     """The kinds shared by every article (``course/data/<kind>.toml``): the cue lexicon, the loaded-word
-    lexicon and the framing taxonomy."""
+    lexicon, the bibliography (course.references) and the framing taxonomy."""
     return sorted(SHARED)
 
 

@@ -56,9 +56,12 @@ def _base(claim: Mapping[str, Any], computed: Any, verdict: str, explanation: st
 
 
 def _evidence(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """An evidence entry with its source resolved from the bibliography: ref, source, date, url, says."""
+    """An evidence entry with its source resolved from the bibliography (ref, source, date, url, says); an entry
+    that names its source inline (source, url, says) is passed on as it is, with ref None."""
     from course.references import reference
 
+    if "ref" not in entry:
+        return {"ref": None, "source": entry["source"], "date": None, "url": entry["url"], "says": entry["says"]}
     ref = reference(entry["ref"])
     return {"ref": ref.id, "source": ref.short(), "date": ref.date, "url": ref.url, "says": entry["says"]}
 

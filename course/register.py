@@ -50,7 +50,7 @@ OUTSIDE_NAMES = (
     "Forces News", "Interflex", "Brussels Times", "CBS", "Taalunie", "Onze Taal", "Trouw", "NU.nl", "Volkskrant",
     "RTL", "EU", "European Union", "Hague", "Geneva", "Okabe", "SemEval", "PARC", "Pareti", "Kelley",
     "Ebel", "Metsämuuronen", "Landis", "Katzir", "Williams & Power", "Égré", "Newell", "O'Sullivan",
-    "Giacomin", "Levinson", "Wikipedia", "UK", "Britain's", "British Defence", "Zaluzhnyi",
+    "Giacomin", "Levinson", "Wikipedia", "UK", "Britain's", "British Defence",
 )
 #: Words that make a sentence a general claim about the world (or an appeal to unnamed authority).
 GENERALISERS = (
@@ -121,10 +121,12 @@ def _strip(sentence: str, article_text: str) -> str:
 def outside_markers(sentence: str, article_text: str | None = None) -> list[str]:
     """Why *sentence* states a fact about the outside world; empty when it does not."""
     check_type(sentence, str, "sentence")
-    text = _strip(sentence, article_text if article_text is not None else _article_text())
+    art = article_text if article_text is not None else _article_text()
+    text = _strip(sentence, art)
     found = []
     for name in OUTSIDE_NAMES:
-        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        inside = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", art)  # the article names it: not outside
+        if not inside and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             found.append(f"outside source: {name}")
     folded = text.casefold()
     for word in GENERALISERS:
@@ -138,7 +140,7 @@ def outside_markers(sentence: str, article_text: str | None = None) -> list[str]
 
 
 _OPTION = re.compile(r"^\s*[-*]\s+\*\*[A-F]\.\*\*")  # "- **B.** ...": an option of a choice question, not a claim
-_SPLIT = re.compile(r"(?<=[.!?])(?<![\s(][A-Z]\.)(?<!e\.g\.)(?<!i\.e\.)(?<! al\.)\s+(?=[A-Z“\"‘(*\[])")
+_SPLIT = re.compile(r"(?<=[.!?])(?<![\s(][A-Z]\.)(?<!e\.g\.)(?<!i\.e\.)(?<! al\.)\s+(?=[A-Z“\"‘(*]|\[(?!@))")
 
 
 def sentences(text: str) -> list[str]:
@@ -177,13 +179,22 @@ def scan_text(text: str, where: str, article_text: str | None = None) -> list[En
     return out
 
 
+def _source_of(value: dict) -> str | None:
+    """The citation a table carries itself: its ``ref`` key, or its own outlet and URL (an outside record)."""
+    if isinstance(value.get("ref"), str):
+        return value["ref"]
+    if isinstance(value.get("url"), str) and isinstance(value.get("outlet") or value.get("source"), str):
+        return value["url"]
+    return None
+
+
 def _record_refs(value: dict) -> tuple[str, ...]:
-    """The structured citations of a record: its own ``ref``/``cite`` fields and the ``ref`` of its evidence."""
-    keys = [value["ref"]] if isinstance(value.get("ref"), str) else []
+    """The structured citations of a record: its own (``ref``, ``cite``, or outlet and URL) and its evidence's."""
+    keys = [k for k in [_source_of(value)] if k]
     keys += [k for k in value.get("cite", ()) if isinstance(k, str)] if isinstance(value.get("cite"), list) else []
     evidence = value.get("evidence")
     if isinstance(evidence, list):
-        keys += [e["ref"] for e in evidence if isinstance(e, dict) and isinstance(e.get("ref"), str)]
+        keys += [k for k in (_source_of(e) for e in evidence if isinstance(e, dict)) if k]
     return tuple(keys)
 
 

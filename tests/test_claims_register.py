@@ -114,6 +114,8 @@ def test_sentences_split_markdown_but_keep_initials_and_drop_code_and_choice_opt
     assert found[0].startswith("Sources: T. L. Kelley") and found[0].endswith("(1991).")
     assert "Second sentence." in found and "- a list item" in found
     assert "A quote that runs over two lines." in found
+    assert sentences("It follows (Reuters, AP, ...\n[@ap-2022-09-10-kupiansk]), and more.") == [
+        "It follows (Reuters, AP, ... [@ap-2022-09-10-kupiansk]), and more."]
     assert not any("Kappa" in s or "print" in s for s in found)
     with pytest.raises(CourseTypeError, match="text must be str"):
         sentences(None)

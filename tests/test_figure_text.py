@@ -125,7 +125,7 @@ def test_voice_share_and_verification_state_their_counts(drawn) -> None:
 def test_framing_figures_state_their_totals(drawn) -> None:
     from course.framing import paragraph_density, spans
 
-    assert f"{len(spans())} framing spans" in _fig(drawn, "techniques_by_side").alt_text
+    assert f"{len(spans(counted=True))} framing spans" in _fig(drawn, "techniques_by_side").alt_text
     densest = max(paragraph_density(), key=lambda d: d.per_100)
     alt = _fig(drawn, "density_map").alt_text
     assert f"densest is {densest.paragraph}" in alt and f"{densest.loaded} of {densest.words} words" in alt
