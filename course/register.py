@@ -71,7 +71,10 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]*’|,,[^’”]*(?
 
 #: The fields of course/data that hold the course's own words (the rest are anchors, ids and settings).
 DATA_FIELDS = frozenset({"note", "contested", "rationale", "says", "role", "reason", "label", "finding", "scope",
-                         "right", "wrong", "say", "question", "en", "plain_en", "definition", "example"})
+                         "right", "wrong", "say", "question", "en", "plain_en", "definition", "example",
+                         # module 04: drift records, picture pillars, lateral-reading tasks and rubric anchors
+                         "gloss", "gloss_en", "plain", "effect", "settle", "identified", "text", "needs", "prompt",
+                         "beginning", "emerging", "mastery", "explanation", "look_for"})
 #: Data files that are not the course's own voice (sources, or quoted text).
 DATA_SKIP = frozenset({"references.toml"})
 
