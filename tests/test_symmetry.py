@@ -8,15 +8,18 @@ from pathlib import Path
 import pytest
 
 from course import framing, symmetry
-from course.articles import article_info
+from course.articles import article_info, articles
 from course.errors import CourseTypeError, CourseValueError
 
 
-def test_every_use_of_framed_wording_is_annotated_or_exempted_with_a_reason() -> None:
-    missing = [(u.span_id, u.word, u.at.text, u.paragraph) for u in symmetry.uses() if u.treatment == "missing"]
+@pytest.mark.parametrize("article", articles())
+def test_every_use_of_framed_wording_is_annotated_or_exempted_with_a_reason(article: str) -> None:
+    uses = symmetry.uses(article)
+    assert uses, f"{article}: no other use of any framed wording found; is its framing.toml read?"
+    missing = [(u.span_id, u.word, u.at.text, u.paragraph) for u in uses if u.treatment == "missing"]
     assert not missing, ("framed wording used elsewhere with neither an annotation nor an exemption in "
-                         f"course/data/articles/izium-2022-09/symmetry.toml: {missing}")
-    assert symmetry.unused_exemptions() == [], "exemptions that cover no use: remove or re-anchor them"
+                         f"{article_info(article).where('symmetry.toml')}: {missing}")
+    assert symmetry.unused_exemptions(article) == [], "exemptions that cover no use: remove or re-anchor them"
 
 
 def test_the_cases_the_review_named_are_each_decided() -> None:
