@@ -59,8 +59,9 @@ def test_one_dutch_word_one_english_word_across_the_course() -> None:
     glossary = {r["id"]: r["en"] for r in CORPUS.records("glossary")}
     assert glossary["feeks"] == "shrew"
     assert glossary["afgevaardigde"].startswith("representative")
-    everything = " ".join(GLOSS.values()) + " ".join(str(r) for kind in ("framing", "glossary") for r in CORPUS.records(kind))
+    everything = " ".join(GLOSS.values()) + " ".join(
+        str(r) for kind in ("framing", "glossary", "drift") for r in CORPUS.records(kind))  # drift: module 04's glosses
     for wrong in ("harpy", "Glory to the armed forces", "The biggest trophy", "in his words", "A Russian deputy",
                   "Conflicting reports", "from the Izium"):
-        assert wrong not in everything, wrong
+        assert wrong.casefold() not in everything.casefold(), wrong
     assert "Honour to the armed forces" in " ".join(r["rationale"] for r in CORPUS.records("framing"))
