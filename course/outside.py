@@ -4,7 +4,8 @@ Module 04 keeps every outside fact it teaches as such a record, in the course's 
 lesson can print the fact together with where it comes from.
 
 - ``Record``: outlet, date (``YYYY-MM-DD`` or ``YYYY-MM``), url, says; ``str()`` gives a one-line citation.
-- ``record(mapping)``: a Record from a data-file table, checked.
+- ``record(mapping)``: a Record from a data-file table, checked; a table may name its source by its key in the
+  course bibliography (``ref = "bbc-2022-09-10-retreat"``, see course.references) instead of outlet, date and url.
 - ``markdown(records)``: a Markdown list of records with their links (wraps at word boundaries in a notebook).
 
 >>> from course.outside import record
@@ -24,7 +25,7 @@ from course.errors import CourseValueError, check_type
 
 __all__ = ["Record", "markdown", "record"]
 
-_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,24 @@ class Record:
 
 
 def record(mapping: Mapping[str, Any]) -> Record:
-    """A Record from a table with outlet, date, url and says (and an optional note)."""
+    """A Record from a table with outlet, date, url and says (and an optional note), or with ref (a key of the
+    course bibliography, which gives outlet, date and url) and says."""
     check_type(mapping, Mapping, "mapping")
+    if "ref" in mapping:
+        from course.references import reference
+
+        if any(k in mapping for k in ("outlet", "date", "url")):
+            raise CourseValueError(f"mapping: give either ref or outlet, date and url, not both; got {sorted(mapping)}")
+        if not isinstance(mapping.get("says"), str):
+            raise CourseValueError(f"mapping must give says as text; got {mapping.get('says')!r}")
+        ref = reference(mapping["ref"])
+        mapping = {"outlet": ref.outlet, "date": ref.date, "url": ref.url, "says": mapping["says"],
+                   "note": mapping.get("note", "")}
     missing = [k for k in ("outlet", "date", "url", "says") if not isinstance(mapping.get(k), str)]
     if missing:
         raise CourseValueError(f"mapping must give outlet, date, url and says as text; missing {missing}")
     if not _DATE.match(mapping["date"]):
-        raise CourseValueError(f"mapping: date must look like 2022-09-10 or 2022-09; got {mapping['date']!r}")
+        raise CourseValueError(f"mapping: date must look like 2022-09-10, 2022-09 or 2022; got {mapping['date']!r}")
     if not mapping["url"].startswith(("http://", "https://")):
         raise CourseValueError(f"mapping: url must start with http:// or https://; got {mapping['url']!r}")
     return Record(mapping["outlet"], mapping["date"], mapping["url"], mapping["says"], str(mapping.get("note", "")))

@@ -392,6 +392,32 @@ def _module04_refs() -> set[str]:
     return refs
 
 
+def test_an_outside_record_may_name_its_source_by_bibliography_key() -> None:
+    from course.errors import CourseValueError
+    from course.outside import record
+    from course.references import reference
+
+    r = record({"ref": "bbc-2022-09-10-retreat", "says": "The ministry spoke of an organised transfer."})
+    bbc = reference("bbc-2022-09-10-retreat")
+    assert (r.outlet, r.date, r.url) == (bbc.outlet, bbc.date, bbc.url)
+    assert record({"ref": "wineburg-mcgrew-2019", "says": "x"}).date == "2019"  # a year alone is a date too
+    with pytest.raises(CourseValueError, match="either ref or outlet"):
+        record({"ref": "bbc-2022-09-10-retreat", "url": "https://example.org/", "says": "x"})
+    with pytest.raises(CourseValueError, match="says"):
+        record({"ref": "bbc-2022-09-10-retreat"})
+    with pytest.raises(Exception, match="bbc-2022-09-10-retreat"):  # a typo names the key it meant
+        record({"ref": "bbc-2022-09-10-retreet", "says": "x"})
+    # the converted data: evidence that names a bibliography record cites it by key, never twice
+    inline_urls = set()
+    for path in (SEED_DIR / "drift.toml", SEED_DIR / "visuals.toml", DATA_DIR / "reference" / "sources.toml"):
+        tables = re.findall(r'\{[^{}]*\burl = "[^"]+"[^{}]*\}', path.read_text(encoding="utf-8"))
+        inline_urls |= {re.search(r'\burl = "([^"]+)"', tab).group(1) for tab in tables if "ref = " not in tab}
+    from course.references import load_references
+
+    doubled = sorted(inline_urls & {ref.url for ref in load_references().values()})
+    assert not doubled, f"sources written inline that the bibliography holds (cite them with ref): {doubled}"
+
+
 def test_module04_refs_are_bibliography_records() -> None:
     from course.references import load_references
 
