@@ -17,7 +17,8 @@ from course.grading.gradebook import CellScore, GradingError, check_gradebook, c
 from course.grading.items import EVERYONE_FULL, EVERYONE_ZERO, analyse, ebel_band, summary, upper_lower
 from course.grading.parallel import _notebook_problem, submission_digest
 from course.grading.simulate import PROFILES, class_profiles
-from course.grading.worker import kernel_config, sqlite_busy_url
+from course.grading.config import kernel_config
+from course.grading.worker import sqlite_busy_url
 
 
 def _rows(table: dict[str, dict[str, float]], max_scores: dict[str, float],
@@ -184,18 +185,14 @@ def test_notebooks_that_cannot_be_graded_are_named(tmp_path: Path) -> None:
 
 # --- the kernel-launch hook and the worker ------------------------------------------------------------------
 
-def test_kernel_config_takes_the_sandbox_hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("course.grading.sandbox")
-    fake.__spec__ = importlib.machinery.ModuleSpec("course.grading.sandbox", None)
-    fake.kernel_config = lambda: {"Execute": {"kernel_manager_class": "my.SandboxedKernelManager"}}
-    monkeypatch.setitem(sys.modules, "course.grading.sandbox", fake)
-    # `from course.grading import sandbox` reads the package attribute once the real module was imported
-    # (test_friendly_errors imports every module first), so replace that too.
-    monkeypatch.setattr(course.grading, "sandbox", fake, raising=False)
+def test_kernel_config_is_the_safe_grading_config() -> None:
+    """What `course grade` and `selfgrade` merge into nbgrader: the course's executor, guards and sandbox."""
+    from course.grading.execute import FlagFindings, GuardedExecute
+
     config = kernel_config()
-    assert config.Execute.kernel_manager_class == "my.SandboxedKernelManager"
-    del fake.kernel_config  # a sandbox module without the hook leaves the stock launch
-    assert dict(kernel_config()) == {}
+    assert GuardedExecute in config.Autograde.autograde_preprocessors
+    assert FlagFindings in config.Autograde.autograde_preprocessors
+    assert config.Autograde.exporter_class.__name__ == "GuardedExporter"
 
 
 def test_sqlite_writers_wait_their_turn() -> None:

@@ -260,7 +260,7 @@ def _cwd(path: Path) -> Iterator[None]:
 def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = False) -> Any:
     """An ``nbgrader.apps.NbGraderAPI`` for *root* and gradebook *url*, configured as ``nbgrader`` run there.
 
-    With *kernel* the grading kernel's launch settings (``course.grading.worker.kernel_config``) are applied.
+    With *kernel* the course's safe grading (``course.grading.config.kernel_config``) is applied.
     """
     root, url = _folder(root), _check_url(url)
     check_text(log_level, "log_level")
@@ -274,7 +274,7 @@ def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = Fa
         host = AutogradeApp()
         host.initialize(argv)
     if kernel:
-        from course.grading.worker import kernel_config
+        from course.grading.config import kernel_config
 
         host.update_config(kernel_config())
     api = NbGraderAPI(coursedir=host.coursedir, parent=host)

@@ -1,0 +1,70 @@
+"""The nbgrader configuration that makes grading safe: the course's executor, guards and sandbox.
+
+nbgrader stays the grading engine; this module swaps the course's own subclasses of nbgrader's parts
+into its configuration, so stock ``nbgrader autograde`` (through ``assignments/nbgrader_config.py``)
+and the course's tools (``course grade``, ``course selfgrade``) grade the same way:
+
+- ``course.grading.guard``: submissions are read without trusting them (``GuardedExporter``), and the
+  instructor's cells are put back (``SafeDeduplicateIds``, ``SafeOverwriteCells``);
+- ``course.grading.execute``: student cells run in the sandboxed kernel, test cells run outside it
+  (``GuardedExecute``), and every finding is flagged in the gradebook (``FlagFindings``).
+
+Public API
+----------
+- ``configure(c, mode=None) -> c``: apply all of it to an nbgrader config object.
+- ``nbgrader_config(mode=None) -> Config``: the same, as a new traitlets Config.
+- ``kernel_config() -> Config``: what ``course grade`` and ``selfgrade`` merge into their nbgrader app.
+
+The sandbox *mode* (``auto``, ``required``, ``off``) defaults to the ``COURSE_SANDBOX`` variable.
+
+>>> nbgrader_config("off").GuardedExecute.sandbox
+'off'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from course.errors import CourseValueError, check_type
+
+__all__ = ["configure", "kernel_config", "nbgrader_config"]
+
+
+def configure(c: Any, mode: str | None = None) -> Any:
+    """Apply the sandbox, the executor and the grading guards to an nbgrader config object *c*; returns *c*."""
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells, SaveAutoGrades
+    from traitlets.config import Config
+
+    from course.grading.execute import FlagFindings, GuardedExecute
+    from course.grading.guard import GuardedExporter, SafeDeduplicateIds, SafeOverwriteCells
+    from course.grading.sandbox import MODES, mode_from_env
+
+    check_type(c, Config, "c")
+    mode = mode_from_env() if mode is None else mode
+    if mode not in MODES:
+        raise CourseValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    c.GuardedExecute.sandbox = mode
+    c.Autograde.exporter_class = GuardedExporter
+    swap = {OverwriteCells: SafeOverwriteCells, DeduplicateIds: SafeDeduplicateIds}
+    c.Autograde.sanitize_preprocessors = [swap.get(p, p) for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
+    autograde: list[Any] = []
+    for p in Autograde.class_traits()["autograde_preprocessors"].default():
+        autograde.append(GuardedExecute if p is Execute else p)
+        if p is SaveAutoGrades:
+            autograde.append(FlagFindings)
+    c.Autograde.autograde_preprocessors = autograde
+    return c
+
+
+def nbgrader_config(mode: str | None = None) -> Any:
+    """A traitlets Config with the sandbox, executor and guards, for tools that drive nbgrader from Python."""
+    from traitlets.config import Config
+
+    return configure(Config(), mode)
+
+
+def kernel_config() -> Any:
+    """The configuration ``course grade`` and ``course selfgrade`` apply, whatever the course folder's own
+    nbgrader_config.py says: the sandbox, the executor and the guards."""
+    return nbgrader_config()
