@@ -31,8 +31,9 @@ Public API: ``Checker`` with ``kind``, ``length``, ``items``, ``equal``, ``close
 ``one_of``, ``call``, ``function``, ``partial``; ``AnswerError``; and, for the grader,
 ``Opaque``, ``RemoteFunction``, ``RemoteError`` and ``Delegated``.
 
->>> Checker("00").kind(3, int, "answer_00_1")
-3
+>>> Checker("00").kind(3, int, "answer_00_1")   # passes silently (a test cell shows nothing)
+>>> Checker("00").partial(0.5, 2)
+1.0
 """
 
 from __future__ import annotations
@@ -231,11 +232,11 @@ def _build() -> type:
             return _AnswerError(f"Exercise {exercise}: {message}")
 
         # -- type and shape ------------------------------------------------------------------
-        def kind(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
+        def kind(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> None:
             """Check that *value* is exactly of type *expected* (no subclasses; bool is not an int)."""
             wanted = expected if _type(expected) is _tuple else (expected,)
             if _type(value) in wanted:
-                return value
+                return None
             words = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in wanted)
             hint = ""
             if value is None:
@@ -246,21 +247,19 @@ def _build() -> type:
                 hint = " Write it as a float, e.g. 12.0, or wrap it in float()."
             raise self._fail(exercise or name, f"{name} should be {words}; got {_type_name(value)}.{hint}")
 
-        def length(self, value: Any, expected: int, name: str, exercise: str = "") -> Any:
+        def length(self, value: Any, expected: int, name: str, exercise: str = "") -> None:
             """Check that a list, tuple or str has *expected* items."""
             if _type(value) not in (_list, _tuple, _str, _dict):
                 raise self._fail(exercise or name, f"{name} should be a list, tuple or str; got {_type_name(value)}.")
             if _len(value) != expected:
                 raise self._fail(exercise or name, f"{name} should have {expected} item(s); it has {_len(value)}.")
-            return value
 
-        def items(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
+        def items(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> None:
             """Check that every item of a list or tuple is exactly of type *expected*."""
             if _type(value) not in (_list, _tuple):
                 raise self._fail(exercise or name, f"{name} should be a list or tuple; got {_type_name(value)}.")
             for i in _range(_len(value)):
                 self.kind(value[i], expected, f"{name}[{i}]", exercise or name)
-            return value
 
         # -- value -----------------------------------------------------------------------------
         def equal(self, value: Any, expected: Any, name: str, exercise: str = "", hint: str = "") -> None:
@@ -269,13 +268,12 @@ def _build() -> type:
             if not _same(value, expected):
                 raise self._fail(exercise or name, f"{name} is not right yet.{' ' + hint if hint else ''}")
 
-        def one_of(self, value: Any, options: tuple[str, ...], name: str, exercise: str = "") -> str:
+        def one_of(self, value: Any, options: tuple[str, ...], name: str, exercise: str = "") -> None:
             """Check that *value* is one of the allowed *options* (e.g. one uppercase letter)."""
             self.kind(value, _str, name, exercise)
             if not _any(_same(value, o) for o in options):
                 listed = ", ".join(_repr(o) for o in options)
                 raise self._fail(exercise or name, f"{name} should be one of {listed}; got {_repr(value)}.")
-            return value
 
         def close(self, value: Any, expected: float, tolerance: float, name: str, exercise: str = "",
                   unit: str = "") -> None:
@@ -300,7 +298,7 @@ def _build() -> type:
                                                    f"got {_repr(value)}.{' ' + hint if hint else ''}")
 
         # -- functions -------------------------------------------------------------------------
-        def function(self, fn: Any, name: str, exercise: str = "", forbid: tuple[str, ...] = ()) -> Callable[..., Any]:
+        def function(self, fn: Any, name: str, exercise: str = "", forbid: tuple[str, ...] = ()) -> None:
             """Check that *fn* is a function the student wrote (callable, not a class or a value).
 
             *forbid* names modules (such as ``"course"``) that the function must not hand its work to:
@@ -313,7 +311,6 @@ def _build() -> type:
                 if _id(self) not in forbidden:
                     _setitem(forbidden, _id(self), (self, {}))
                 _setitem(forbidden[_id(self)][1], exercise or name, _module_paths(_tuple(forbid)))
-            return fn
 
         def call(self, fn: Any, *args: Any, name: str = "the function", exercise: str = "", **kwargs: Any) -> Any:
             """Call the student's *fn* with warnings silenced; an exception becomes a clear failure."""

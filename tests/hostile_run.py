@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from nbgrader.api import MissingEntry
+
 from course.grading import files, findings, hostile
 from course.grading import notebooks as nbs
 from course.grading.sandbox import available, status
@@ -133,7 +135,10 @@ class CorpusRun:
 
     def scores(self, student: str) -> dict[str, float | None]:
         """Test cell grade id -> score (every notebook of the assignment)."""
-        raw = self.graded.scores(student)
+        try:
+            raw = self.graded.scores(student)
+        except MissingEntry:  # a submission the grader refused: no score at all
+            return {}
         tests = {gid for nb in self.graded.notebooks for gid in nbs.test_cells(self.graded.source_nb(nb))}
         return {gid: score for (nb, gid), (score, _, _) in raw.items() if gid in tests}
 
@@ -210,12 +215,14 @@ def _grade(engine: str, assignment: str, root: Path, env: dict[str, str]) -> tup
 
 
 def run_corpus(assignment: str, tmp: Path, scopes: tuple[str, ...], sandboxed: bool, scan: bool = True,
-               engine: str = "nbgrader") -> CorpusRun:
-    """Write the cases of *scopes* for *assignment* into a scratch course and grade them in one run of *engine*."""
+               engine: str = "nbgrader", only: set[str] | None = None, honest: int = 0) -> CorpusRun:
+    """Write the cases of *scopes* (or the cases *only*) for *assignment* into a scratch course, with the
+    reference and *honest* more right submissions, and grade them in one run of *engine*."""
     graded = prepare(assignment, tmp)
     root = graded.root.resolve()
     _config_overrides(root, scan)
-    chosen = [c for c in hostile.CASES if c.scope in scopes and (sandboxed or not c.sandbox_only)]
+    chosen = [c for c in hostile.CASES if (c.id in only if only is not None else c.scope in scopes)
+              and (sandboxed or not c.sandbox_only)]
     listener = Listener()
     contexts = {nb: hostile.Context(assignment, nb, graded.source_nb(nb), graded.release_nb(nb), root,
                                      victim="reference", port=listener.port) for nb in graded.notebooks}
@@ -223,7 +230,8 @@ def run_corpus(assignment: str, tmp: Path, scopes: tuple[str, ...], sandboxed: b
     try:
         for nb, ctx in contexts.items():
             reference = nbs.fill(ctx.release, nbs.reference_answers(ctx.source))
-            hostile.write(hostile.Submission({ctx.filename: reference}), root / "submitted" / "reference" / assignment)
+            for student in ["reference"] + [f"honest-{n}" for n in range(1, honest + 1)]:
+                hostile.write(hostile.Submission({ctx.filename: reference}), root / "submitted" / student / assignment)
             for case in chosen:
                 hostile.write(case.build(ctx), root / "submitted" / case.id / assignment)
         canary = tmp / "outside-the-course.txt"

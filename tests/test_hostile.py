@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -139,22 +141,87 @@ def test_runaway_code_is_stopped_in_time(runs: dict[str, CorpusRun]) -> None:
     assert big.stat().st_size < 5_000_000, f"the 100 MB of output reached the graded notebook ({big.stat().st_size} B)"
 
 
-def test_every_test_cell_is_sealed_and_resists_gaming() -> None:
-    """Across every assignment: test cells check through _check (so the grader seals them), and never
-    compare with tools a student can patch (math, numpy, ==, bare assert)."""
-    from course.grading.guard import call_sites
+def test_every_test_cell_is_self_contained_and_silent() -> None:
+    """Across every assignment, each test cell runs in the grader's trusted scope as written: it reads only
+    set-up names, its own names, builtins and the answers its solutions bind (so nothing else can come
+    from the student); it checks through _check; and it echoes nothing (only _check.partial may end it)."""
+    import ast
+    import builtins
 
+    from course.grading.trusted import answer_names, bindings, reads
+
+    returns_value = {"call"}
     for source in sorted((ASSIGNMENTS / "source").glob("*/*.ipynb")):
+        setup_names: set[str] = set()
+        solutions: list[str] = []
         for cell in nbs.load(source).cells:
             meta = cell.metadata.get("nbgrader", {})
-            if not (meta.get("grade") and not meta.get("solution") and cell.cell_type == "code"):
+            if cell.cell_type != "code":
+                continue
+            if meta.get("solution"):
+                solutions.append(cell.source)
+                continue
+            if meta.get("locked") and not meta.get("grade"):
+                setup_names |= set(bindings(cell.source))
+                continue
+            if not meta.get("grade"):
                 continue
             where = f"{source.name}, {meta['grade_id']}"
-            assert call_sites(cell.source), f"{where}: no _check call runs unconditionally, so it cannot be sealed"
+            assert "_check." in cell.source, f"{where}: no check through _check"
+            free = reads(cell.source) - setup_names - set(dir(builtins))
+            unresolved = free - set(answer_names(cell.source, solutions))
+            assert not unresolved, f"{where}: reads {sorted(unresolved)}, which neither set-up nor a solution binds"
             code = "\n".join(line.split("#")[0] for line in cell.source.splitlines())
             assert not re.search(r"^\s*assert\b", code, re.M), f"{where}: use _check, not a bare assert"
             assert not re.search(r"\b(math|np|numpy)\.(isclose|allclose|array_equal)\b", code), (
-                f"{where}: compare with _check.close/_check.equal, which a patched module cannot fool")
+                f"{where}: compare with _check.close/_check.equal")
+            last = ast.parse(cell.source).body[-1]
+            if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+                func = last.value.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                assert name not in returns_value, f"{where}: its last line shows a value in the notebook"
+            else:
+                assert not isinstance(last, ast.Expr), f"{where}: its last line shows a value in the notebook"
+
+
+# One submission of each attack class, graded together on a file system smaller than what they try to fill.
+SMALL_DISK_CASES = {"shadow-package", "oracle-hooks", "checker-rewrite", "shadow-builtins", "log-forge", "fill-disk",
+                    "memory-outside", "iopub-flood", "fifo-notebook", "sparse-extra", "many-cells", "deep-folders",
+                    "tests-ungraded", "answers-worth-100"}
+SMALL_DISK_MB = 160
+
+
+@pytest.fixture(scope="module")
+def small_disk(tmp_path_factory: pytest.TempPathFactory) -> tuple[CorpusRun, int]:
+    """The class graded by `course grade` in a course folder on a tmpfs of SMALL_DISK_MB (root only)."""
+    require_sandbox()
+    mount = tmp_path_factory.mktemp("small-disk")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK_MB}m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        message = f"cannot mount a small tmpfs here ({done.stderr.strip() or 'mount failed'}); needs root"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        run = run_corpus(FIRST, mount, (), SANDBOXED, engine="course", only=SMALL_DISK_CASES, honest=3)
+        free = shutil.disk_usage(mount).free
+        yield run, free
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_class_with_every_attack_finishes_on_a_small_disk(small_disk: tuple[CorpusRun, int]) -> None:
+    run, free = small_disk
+    assert {c.id for c in run.cases} == SMALL_DISK_CASES
+    full = {g: p for nb in run.graded.notebooks for g, p in nbs.test_cells(run.graded.source_nb(nb)).items()}
+    for student in ("reference", "honest-1", "honest-2", "honest-3"):
+        assert run.scores(student) == full, f"{student} lost points next to the attacks"
+    for case in run.cases:
+        wrong = {g: (run.scores(case.id).get(g), p) for g, p in run.expected(case).items()
+                 if run.scores(case.id).get(g) != p}
+        assert not wrong, f"{case.id} on a small disk: (score, deserved) {wrong}"
+    assert free > SMALL_DISK_MB * 1024 * 1024 // 2, f"the attacks left {free / 1e6:.0f} MB of {SMALL_DISK_MB} MB free"
 
 
 def _hidden_lines(run: CorpusRun) -> list[str]:

@@ -266,3 +266,17 @@ def test_a_submission_loses_its_record_while_it_is_being_graded(tmp_path: Path) 
     assert not _state_path(tmp_path, "01-x", "ann").exists(), "a run killed now must regrade ann"
     assert _state_path(tmp_path, "01-x", "bob").exists()
     assert pool.todo.get_nowait() == graded
+
+
+def test_a_failed_nbgrader_step_says_why_and_keeps_the_log(tmp_path) -> None:
+    """A bare 'Traceback (most recent call last):' is not a reason: the exception itself is."""
+    from course.grading.gradebook import nbgrader_ok
+
+    log = tmp_path / "nbgrader.log"
+    result = {"success": False, "log": "[ERROR] Traceback (most recent call last):\n  File \"x.py\", line 1\n"
+                                       "ValueError: the notebook has no cells\n"}
+    with pytest.raises(GradingError, match=r"grading your copy failed: ValueError: the notebook has no cells") as err:
+        nbgrader_ok(result, "grading your copy", log)
+    assert "Traceback (most recent" not in str(err.value) and str(log) in str(err.value)
+    assert "ValueError: the notebook has no cells" in log.read_text()
+    assert nbgrader_ok({"success": True, "log": "fine"}, "x") == "fine"

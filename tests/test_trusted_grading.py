@@ -238,6 +238,22 @@ def test_an_oversized_message_is_never_parsed() -> None:
     assert session.deserialize(small[small.index(b"<IDS|MSG>") + 1:])["content"]["text"] == "ok"
 
 
+def test_the_graders_sockets_refuse_huge_messages_and_its_session_checks_sizes() -> None:
+    import zmq
+
+    from course.grading.kernels import MAX_MESSAGE_BYTES, GuardedKernelManager
+
+    manager = GuardedKernelManager()
+    client = manager.client()
+    assert type(client).__name__ == "GuardedKernelClient" and isinstance(manager.session, GuardedSession)
+    assert client.context.sockopts[zmq.MAXMSGSIZE] == MAX_MESSAGE_BYTES
+    socket = client.context.socket(zmq.SUB)
+    try:
+        assert socket.getsockopt(zmq.MAXMSGSIZE) == MAX_MESSAGE_BYTES
+    finally:
+        socket.close()
+
+
 # -- reading a submission folder -------------------------------------------------------------------------
 
 def test_walk_never_recurses_and_stops_at_a_depth(tmp_path: Path) -> None:

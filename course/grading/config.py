@@ -7,7 +7,8 @@ and the course's tools (``course grade``, ``course selfgrade``) grade the same w
 - ``course.grading.guard``: submissions are read without trusting them (``GuardedExporter``), and the
   instructor's cells are put back (``SafeDeduplicateIds``, ``SafeOverwriteCells``);
 - ``course.grading.execute``: student cells run in the sandboxed kernel, test cells run outside it
-  (``GuardedExecute``), and every finding is flagged in the gradebook (``FlagFindings``).
+  (``GuardedExecute``), and every finding is flagged in the gradebook (``FlagFindings``);
+- ``course.grading.feedback``: feedback pages show scores and what each test found, never its code.
 
 Public API
 ----------
@@ -37,6 +38,7 @@ def configure(c: Any, mode: str | None = None) -> Any:
     from traitlets.config import Config
 
     from course.grading.execute import FlagFindings, GuardedExecute
+    from course.grading.feedback import FeedbackExporter, template_dirs
     from course.grading.guard import GuardedExporter, SafeDeduplicateIds, SafeOverwriteCells
     from course.grading.sandbox import MODES, mode_from_env
 
@@ -54,6 +56,10 @@ def configure(c: Any, mode: str | None = None) -> Any:
         if p is SaveAutoGrades:
             autograde.append(FlagFindings)
     c.Autograde.autograde_preprocessors = autograde
+    # Feedback shows scores and what the tests found, never their code (course.grading.feedback).
+    c.GenerateFeedback.exporter_class = FeedbackExporter
+    c.FeedbackExporter.template_name = "course_feedback"
+    c.FeedbackExporter.extra_template_basedirs = template_dirs()
     return c
 
 

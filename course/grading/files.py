@@ -132,7 +132,8 @@ def file_digest(path: str | Path, max_bytes: int = 64 * 1024 * 1024) -> str:
 
 
 def remove_tree(path: str | Path) -> None:
-    """Remove *path* and everything under it, however deep (shutil.rmtree recurses and fails past ~1000 levels).
+    """Remove *path* and everything under it, however deep (shutil.rmtree recurses and fails past ~1000
+    levels, and full paths fail past PATH_MAX): it walks with directory descriptors, one open at a time.
 
     Symlinks are removed, never followed; a missing *path* is fine.
     """
@@ -143,24 +144,30 @@ def remove_tree(path: str | Path) -> None:
     if not stat.S_ISDIR(os.lstat(top).st_mode):
         os.unlink(top)
         return
-    stack = [top]
-    while stack:
-        here = stack[-1]
-        try:
-            with os.scandir(here) as listing:
-                entries = list(listing)
-        except FileNotFoundError:
-            stack.pop()
-            continue
-        inner = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
-        for entry in entries:
-            if not entry.is_dir(follow_symlinks=False):
-                try:
-                    os.unlink(entry.path)
-                except FileNotFoundError:
-                    pass
-        if inner:
-            stack.extend(inner)
-        else:
-            os.rmdir(here)
-            stack.pop()
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    fd = os.open(top, flags)
+    names: list[str] = []  # the folders we are inside, below top
+    try:
+        while True:
+            inner = None
+            with os.scandir(fd) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        inner = inner or entry.name
+                    else:
+                        os.unlink(entry.name, dir_fd=fd)
+            if inner is not None:
+                child = os.open(inner, flags, dir_fd=fd)
+                os.close(fd)
+                fd = child
+                names.append(inner)
+                continue
+            if not names:
+                break
+            parent = os.open("..", flags, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            os.rmdir(names.pop(), dir_fd=fd)
+    finally:
+        os.close(fd)
+    os.rmdir(top)

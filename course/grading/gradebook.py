@@ -234,17 +234,32 @@ def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def nbgrader_ok(result: dict[str, Any], what: str) -> str:
-    """The log of a successful nbgrader step; a GradingError quoting nbgrader's reason otherwise."""
+_EXCEPTION = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b:?.*)$", re.M)
+
+
+def nbgrader_ok(result: dict[str, Any], what: str, log_path: Path | None = None) -> str:
+    """The log of a successful nbgrader step; a GradingError quoting nbgrader's reason otherwise.
+
+    The reason is nbgrader's own error lines (without the bare "Traceback" headers) and the last
+    exception the log shows; with *log_path*, the whole log is kept there and the message says so.
+    """
     check_type(result, dict, "result")
     check_text(what, "what")
     log = result.get("log", "") or ""
     if result.get("success"):
         return log
-    errors = [line[len("[ERROR] "):] for line in log.splitlines() if line.startswith("[ERROR]")]
-    tail = (result.get("error") or "").strip().splitlines()
-    reason = "; ".join(e for e in errors if "Please see" not in e)[:600] or (tail[-1] if tail else "no reason given")
-    raise GradingError(f"{what} failed: {reason}")
+    errors = [line[len("[ERROR] "):].strip() for line in log.splitlines() if line.startswith("[ERROR]")]
+    errors = [e for e in errors if e and "Please see" not in e and not e.startswith("Traceback")]
+    raised = [m.strip() for m in _EXCEPTION.findall(log + "\n" + (result.get("error") or ""))
+              if "NbGraderException" not in m]
+    parts = errors[:3] + [r for r in raised[-1:] if not any(r in e for e in errors)]
+    reason = "; ".join(parts)[:600] or "nbgrader gave no reason"
+    where = ""
+    if log_path is not None:
+        with open(log_path, "a", encoding="utf-8") as handle:
+            handle.write(f"\n=== {what} ===\n{log}\n{result.get('error') or ''}\n")
+        where = f" (the whole log: {log_path})"
+    raise GradingError(f"{what} failed: {reason}{where}")
 
 
 @contextlib.contextmanager

@@ -190,6 +190,20 @@ def quarantine(folder: str, notebooks: list[str], max_extra_mb: int = 20, max_ex
     return ignore, reasons, ""
 
 
+def _whose(converter: Any, folder: str, assignment: str, student: str) -> tuple[str, str]:
+    """(assignment, student) of a submission folder, by nbgrader's own path pattern."""
+    import re
+
+    try:
+        pattern = converter._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)
+        found = re.match(pattern, folder)
+    except Exception:  # noqa: BLE001 - an nbgrader without that helper: keep what it passed
+        found = None
+    if found:
+        return found.group("assignment_id"), found.group("student_id")
+    return assignment, student
+
+
 class SubmissionRefused(RuntimeError):
     """A submission the grader will not touch (nbgrader logs it as an error for that student only)."""
 
@@ -220,12 +234,14 @@ class GuardedExporter(NotebookExporter):
         exporter = self
 
         def hook(assignment: str, student: str, notebooks: list[str]) -> None:
+            # nbgrader passes the command line's globs ('*'); the folder says whose submission it is
             converter.coursedir.ignore = list(base_ignore)
-            _STARTED[(assignment, student)] = time.time()
             root = converter.coursedir.root
             folders = {os.path.dirname(n) for n in notebooks}
             names: list[str] = []
             for folder in sorted(folders):
+                assignment, student = _whose(converter, folder, assignment, student)
+                _STARTED[(assignment, student)] = time.time()
                 ignore, reasons, refusal = quarantine(folder, notebooks, exporter.max_extra_mb,
                                                       exporter.max_extra_files)
                 for reason in reasons:

@@ -8,15 +8,16 @@ These subclasses of jupyter_client's own classes close both routes:
 - ``GuardedKernelManager`` starts kernels with stdin, stdout and stderr on ``/dev/null``
   (``COURSE_KERNEL_STDERR=1`` keeps stderr, for debugging a kernel that will not start);
 - ``GuardedKernelClient`` refuses, at the socket, any message larger than ``MAX_MESSAGE_BYTES``
-  (ZeroMQ's ``MAXMSGSIZE``: the sender is disconnected and the message never reaches Python);
+  (ZeroMQ's ``MAXMSGSIZE``: the sender is disconnected and the message never reaches Python; the
+  notebook's later outputs are lost then, its grades are not, since tests ask through another channel);
 - ``GuardedSession`` checks the size of each part of a message *before* parsing it: a message whose
   content is larger than ``MAX_CONTENT_BYTES`` is replaced by an empty one of the same type that
   says how many bytes were dropped (``content["course_dropped"]``), so it still reaches the right cell.
 
 The sandbox (``course.grading.sandbox.SandboxKernelManager``) builds on ``GuardedKernelManager``.
 
->>> GuardedKernelManager.client_class
-'course.grading.kernels.GuardedKernelClient'
+>>> type(GuardedKernelManager().client()).__name__
+'GuardedKernelClient'
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from traitlets import default
 __all__ = ["MAX_CONTENT_BYTES", "MAX_HEADER_BYTES", "MAX_MESSAGE_BYTES", "GuardedKernelClient",
            "GuardedKernelManager", "GuardedSession"]
 
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a message part larger than this never leaves ZeroMQ
+MAX_MESSAGE_BYTES = 512 * 1024 * 1024  # a message larger than this never leaves ZeroMQ (the kernel's channel closes)
 MAX_CONTENT_BYTES = 8 * 1024 * 1024  # a content part larger than this is not parsed
 MAX_HEADER_BYTES = 64 * 1024  # header, parent header and metadata parts
 
@@ -99,6 +100,10 @@ class GuardedKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernels share no file descriptor with the grader and whose messages are size-checked."""
 
     client_class = "course.grading.kernels.GuardedKernelClient"
+
+    @default("client_factory")
+    def _client_factory_default(self) -> type:
+        return GuardedKernelClient
 
     @default("session")
     def _session_default(self) -> Session:

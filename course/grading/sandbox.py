@@ -415,16 +415,20 @@ class _Box:
         self._fds: list[int] = []
         self.info_read: int | None = None
         budget = limits.tmp_mb * 1024 * 1024 // 2
+        left_out: list[str] = []
         for source, relative in submission_files:
             size = os.lstat(source).st_size
             if size > limits.file_mb * 1024 * 1024 or size > budget:
-                _LOG.warning("the sandbox leaves out %r (%d bytes): larger than its file or folder limit", relative, size)
+                left_out.append(relative)
                 continue
             budget -= size
             target = self.stage / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target, follow_symlinks=False)
             os.chmod(target, 0o644)
+        if left_out:
+            _LOG.warning("the sandbox leaves out %d file(s) larger than its file or folder limit: %s", len(left_out),
+                         ", ".join(repr(r) for r in left_out[:5]) + (" ..." if len(left_out) > 5 else ""))
         if self.user:
             os.chmod(root, 0o755)
         self.binds = _python_paths()

@@ -139,13 +139,14 @@ def selfgrade(paths: list[Path], assignment: str | None = None, root: Path | Non
     url = db_url(scratch, f"sqlite:///{scratch / 'gradebook.db'}")
     with _quiet(scratch / "nbgrader.log"):  # nbgrader's and the kernel's chatter go to the log, not the learner
         api = open_api(scratch, url, kernel=True)
-        nbgrader_ok(api.generate_assignment(name, force=True, create=True), f"nbgrader generate_assignment {name}")
+        log = scratch / "nbgrader.log"
+        nbgrader_ok(api.generate_assignment(name, force=True, create=True), f"nbgrader generate_assignment {name}", log)
         folder = scratch / "submitted" / LEARNER / name
         folder.mkdir(parents=True)
         for path, (_, notebook) in zip(files, matched):
             shutil.copyfile(path, folder / f"{notebook}.ipynb")  # a copy: the learner's file is never written
-        nbgrader_ok(api.autograde(name, LEARNER, force=True, create=True), f"grading your copy of {name}")
-        nbgrader_ok(api.generate_feedback(name, LEARNER), f"nbgrader generate_feedback {name}")
+        nbgrader_ok(api.autograde(name, LEARNER, force=True, create=True), f"grading your copy of {name}", log)
+        nbgrader_ok(api.generate_feedback(name, LEARNER), f"nbgrader generate_feedback {name}", log)
     result = SelfGrade(name, scratch, sorted((scratch / "feedback" / LEARNER / name).glob("*.html")),
                        cell_scores(url, [name]))
     return result

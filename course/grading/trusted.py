@@ -25,7 +25,7 @@ Public API
 - ``KernelGone``: the kernel died or stopped answering (the grader stops the notebook).
 - ``StudentFunction``: a student's function, called in the kernel.
 - ``bindings(source) -> list[str]``: the names a cell binds at its top level (also inside if/for/with/try).
-- ``reads(source) -> set[str]``: every name the code reads, at any depth.
+- ``reads(source) -> set[str]``: the names the code reads from the module's scope (its free names).
 - ``answer_names(test_source, solution_sources)``: the student's names a test may read.
 - ``run_item(item, kernel, budget) -> Outcome``.
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import symtable
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -158,12 +159,24 @@ def bindings(source: str) -> list[str]:
 
 
 def reads(source: str) -> set[str]:
-    """Every name that *source* reads, at any depth (functions and comprehensions included)."""
+    """The names *source* reads from the module's scope: free at top level, or global inside a function,
+    lambda or comprehension, and not bound at top level (Python's own scoping, from ``symtable``)."""
     check_type(source, str, "source")
-    tree = _parse(source)
-    if tree is None:
+    try:
+        top = symtable.symtable(source, "<cell>", "exec")
+    except (SyntaxError, ValueError):
         return set()
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    bound = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()
+             or s.is_namespace()}
+    found: set[str] = set()
+    tables = [top]
+    while tables:
+        table = tables.pop()
+        tables.extend(table.get_children())
+        for symbol in table.get_symbols():
+            if symbol.is_referenced() and (table is top or symbol.is_global()):
+                found.add(symbol.get_name())
+    return found - bound
 
 
 def answer_names(test_source: str, solution_sources: list[str]) -> tuple[str, ...]:
@@ -178,7 +191,7 @@ def answer_names(test_source: str, solution_sources: list[str]) -> tuple[str, ..
         for name in bindings(source):
             if name not in offered:
                 offered.append(name)
-    wanted = reads(test_source) - set(bindings(test_source))
+    wanted = reads(test_source)
     return tuple(n for n in offered if n in wanted)
 
 
