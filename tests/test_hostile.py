@@ -290,6 +290,25 @@ def test_the_grader_never_parses_a_flood(runs: dict[str, CorpusRun]) -> None:
             assert 0 < run.peak_kib < 1_500_000, f"{key}: the grader reached {run.peak_kib / 1024:.0f} MiB"
 
 
+def test_no_submission_leaves_anything_behind_for_the_next(runs: dict[str, CorpusRun]) -> None:
+    """Warm or cold, each kernel starts from nothing and leaves nothing: no planted answer is found,
+    no process of a finished submission runs on, nothing is written outside its sandbox."""
+    for key, run in runs.items():
+        if not any(c.id == "reuse-b-harvester" for c in run.cases):
+            continue
+        assert "harvested []" in run.outputs("reuse-b-harvester"), run.outputs("reuse-b-harvester")[:500]
+        assert "contained []" in run.outputs("reuse-escape"), run.outputs("reuse-escape")[:500]
+        marker = hostile.survivor_marker(next(iter(run.contexts.values()))).encode()
+        alive = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and marker in (proc / "environ").read_bytes():
+                    alive.append(proc.name)
+            except OSError:
+                continue
+        assert not alive, f"{key}: processes of a graded submission still run: {alive}"
+
+
 def test_runaway_submissions_cost_bounded_time(runs: dict[str, CorpusRun]) -> None:
     run = runs[f"nbgrader:{FIRST}"]
     ran = {m.group(1): float(m.group(2)) for m in re.finditer(

@@ -370,3 +370,60 @@ def test_restored_cells_follow_the_instructors_notebook_not_the_gradebook(tmp_pa
     config.CourseDirectory.root = str(tmp_path)
     assert [c.name for c in instructor_order(shuffled, config, "00-warmup", "00-warmup")] == ids
     assert [c.name for c in instructor_order(shuffled, config, "00-warmup", "missing")] == list(reversed(ids))
+
+
+# -- warm kernels (a zygote forks each one into its own fresh sandbox) ---------------------------------------
+
+def _run_probe(manager: type, tmp_path: Path) -> dict:
+    from nbclient import NotebookClient
+    import json
+
+    course_root = tmp_path / "course"
+    work = course_root / "autograded" / "ann" / "00-warmup"
+    work.mkdir(parents=True)
+    (work / "data.csv").write_text("a,b\n")
+    nb = nbformat.v4.new_notebook()
+    extra = ("\nimport threading\nreport['threads'] = threading.active_count()\n"
+             "report['pid'] = os.getpid()\nreport['open_fds'] = len(os.listdir('/proc/self/fd'))\n"
+             "print(json.dumps(report))")
+    nb.cells = [nbformat.v4.new_code_cell(f"COURSE = {str(course_root)!r}\n" + PROBE + extra)]
+    NotebookClient(nb, kernel_manager_class=manager, timeout=120, shutdown_kernel="immediate",
+                   resources={"metadata": {"path": str(work)}}).execute()
+    lines = [o["text"] for o in nb.cells[0].outputs if o.get("name") == "stdout"]
+    return json.loads(lines[0].splitlines()[-1])
+
+
+def test_a_warm_kernel_is_as_isolated_as_a_cold_one(tmp_path: Path) -> None:
+    """The zygote's kernel: its own user id, no capability, the sandbox's folders, limits, filter and PID
+    namespace, none of the zygote's descriptors, and only ipykernel's own threads."""
+    require_sandbox()
+    from course.grading import zygote
+    from course.grading.warm import WarmKernelManager
+
+    if not zygote.available():
+        message = "warm kernels need grading as root on Linux"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    cold = _run_probe(sandbox.SandboxKernelManager, tmp_path / "cold")
+    warm = _run_probe(WarmKernelManager, tmp_path / "warm")
+    for key in ("cwd", "course", "shadow", "net", "env", "memory", "file", "safe_path", "memfd", "writable", "sizes"):
+        assert warm[key] == cold[key], f"{key}: warm {warm[key]!r}, cold {cold[key]!r}"
+    assert warm["uid"] not in (0, cold["uid"]), "each sandbox gets its own unprivileged user"
+    assert warm["pid"] < 100, "the warm kernel is not inside the sandbox's PID namespace"
+    assert warm["open_fds"] <= cold["open_fds"] + 2, f"inherited descriptors: warm {warm['open_fds']}, cold {cold['open_fds']}"
+    assert warm["threads"] <= cold["threads"], f"threads: warm {warm['threads']}, cold {cold['threads']}"
+
+
+def test_a_failing_zygote_falls_back_to_a_cold_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_sandbox()
+    from course.grading import zygote
+    from course.grading.warm import WarmKernelManager
+
+    class Broken:
+        def spawn(self, request: dict, timeout: float = 0) -> int:
+            raise zygote.ZygoteError("a broken zygote")
+
+    monkeypatch.setattr(zygote, "zygote_for", lambda hide: Broken())
+    report = _run_probe(WarmKernelManager, tmp_path)
+    assert report["cwd"] == ["data.csv"] and report["memfd"] == "PermissionError"

@@ -51,7 +51,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from course.errors import check_text, check_type
-from course.grading import findings, integrity, trusted, wire
+from course.grading import findings, integrity, trusted, wire, zygote
 from course.grading.guard import LOG_PREFIX, instructor_order, started, who
 from course.grading.sandbox import Limits, SandboxKernelManager, kernel_manager_class
 
@@ -261,10 +261,19 @@ class GuardedExecute(Execute):
     processes = Integer(Limits.processes, help="Processes and threads in one sandbox.").tag(config=True)
     file_mb = Integer(Limits.file_mb, help="Largest file (MiB) a sandboxed kernel may write.").tag(config=True)
     tmp_mb = Integer(Limits.tmp_mb, help="Size (MiB) of the sandbox's /tmp and working folder.").tag(config=True)
+    warm = Bool(True, help="Fork kernels from a warm zygote into each fresh sandbox (course.grading.zygote); "
+                           "the environment variable COURSE_ZYGOTE=off does the same as False.").tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.kernel_manager_class = kernel_manager_class(self.sandbox)
+        manager = kernel_manager_class(self.sandbox)
+        if self.warm and manager is SandboxKernelManager and zygote.available():
+            from course.grading.warm import WarmKernelManager
+
+            manager = WarmKernelManager
+        self.kernel_manager_class = manager
+        if "shutdown_kernel" not in self.config.get("GuardedExecute", {}):
+            self.shutdown_kernel = "immediate"  # the kernel (and its sandbox) serves one notebook only
         self.stopped = ""
 
     # -- kernel set-up -------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def walk(folder: str | Path, max_depth: int = 20, max_entries: int = 10_000,
             yield entry
             if entry.is_dir and item.name not in skip:
                 if depth + 1 >= max_depth:
-                    raise FolderTooDeep(f"{root} has folders nested more than {max_depth} deep")
+                    raise FolderTooDeep(f"its folders nest more than {max_depth} deep ({root})")
                 queue.append((item.path, depth + 1))
 
 

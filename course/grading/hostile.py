@@ -42,7 +42,7 @@ from course.errors import CourseValueError, check_text, check_type, unknown
 from course.grading import notebooks as nbs
 
 __all__ = ["CASES", "SCOPES", "Case", "Context", "DeepFolders", "Fifo", "Sparse", "Submission", "Symlink", "answer_ids",
-           "cases", "tests_after", "write"]
+           "cases", "survivor_marker", "tests_after", "write"]
 
 
 @dataclass(frozen=True)
@@ -694,6 +694,104 @@ def _tests_as_answers(ctx: Context) -> Submission:
     return _one(ctx, nb)
 
 
+# -- reusing what a grading worker keeps warm (issue 18): every submission must start from nothing -----------
+
+PLANT = r"""
+# Leave the right answers everywhere a later submission might look.
+import builtins, os, sys, json
+_mine = {k: v for k, v in globals().items() if k.startswith('answer_') and type(v) in (int, float, str, bool, list, tuple, dict)}
+_blob = json.dumps(_mine)
+builtins.__course_planted__ = _mine
+sys.modules['course_planted'] = type(sys)('course_planted'); sys.modules['course_planted'].answers = _mine
+import course; course.__dict__['_planted'] = _mine
+os.environ['COURSE_PLANTED'] = _blob
+for _dir in ('/tmp', '/dev/shm', '.', os.path.expanduser('~'), '/run/course-ipc', '/var/tmp'):
+    try:
+        with open(os.path.join(_dir, 'course-planted.json'), 'w') as _f:
+            _f.write(_blob)
+    except OSError:
+        pass
+"""
+
+HARVEST = r"""
+# Look for answers that an earlier submission left behind.
+import builtins, os, sys, json
+_found = getattr(builtins, '__course_planted__', None) or getattr(sys.modules.get('course_planted'), 'answers', None)
+import course
+_found = _found or course.__dict__.get('_planted')
+if not _found and os.environ.get('COURSE_PLANTED'):
+    _found = json.loads(os.environ['COURSE_PLANTED'])
+for _dir in ('/tmp', '/dev/shm', '.', os.path.expanduser('~'), '/run/course-ipc', '/var/tmp'):
+    if not _found:
+        try:
+            with open(os.path.join(_dir, 'course-planted.json')) as _f:
+                _found = json.loads(_f.read())
+        except (OSError, ValueError):
+            pass
+print('harvested', sorted(_found or {}))
+globals().update(_found or {})
+"""
+
+SURVIVOR = r"""
+# Leave a thread and a detached child process running after the notebook is done.
+import os, threading, time
+os.environ['COURSE_HOSTILE_SURVIVOR'] = {marker!r}
+def _spin():
+    while True:
+        time.sleep(0.2)
+threading.Thread(target=_spin, daemon=False).start()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        while True:
+            try:
+                with open('/tmp/course-hostile-survivor', 'a') as _f:
+                    _f.write('still here\n')
+            except OSError:
+                pass
+            time.sleep(0.2)
+    os._exit(0)
+"""
+
+ESCAPE_WORKER = r"""
+# Write into the folders of whoever started this kernel: its parent, the first process, the zygote.
+import os
+_hits = []
+for _pid in ('self', '1', str(os.getppid())):
+    for _where in ('cwd', 'root'):
+        _path = f'/proc/{_pid}/{_where}/course-hostile-escape'
+        try:
+            with open(_path, 'w') as _f:
+                _f.write('escaped')
+            _hits.append(_path)
+        except OSError:
+            pass
+print('ESCAPED' if _hits else 'contained', _hits)
+"""
+
+
+def survivor_marker(ctx: Context) -> str:
+    """The environment entry that the processes of case reuse-survivor carry (to find them on the host)."""
+    return f"COURSE_HOSTILE_SURVIVOR={ctx.course_root}"
+
+
+def _survivor(ctx: Context) -> Submission:
+    marker = survivor_marker(ctx).split("=", 1)[1]
+    return _one(ctx, _filled(ctx, prelude=SURVIVOR.replace("{marker!r}", repr(marker))))
+
+
+def _planter(ctx: Context) -> Submission:
+    """Right answers, then the answers planted in every shared place (module state, environment, files)."""
+    answers = answer_ids(ctx)
+    reference = nbs.reference_answers(ctx.source)
+    return _one(ctx, _filled(ctx, {answers[-1]: reference[answers[-1]] + "\n" + PLANT}))
+
+
+def _harvester(ctx: Context) -> Submission:
+    """The stub, and a first cell that adopts whatever answers an earlier submission left behind."""
+    return _one(ctx, _stub(ctx, HARVEST))
+
+
 # -- the corpus -------------------------------------------------------------------------------------
 
 def _who(pattern: str) -> str:
@@ -711,15 +809,15 @@ def _errors(pattern: str) -> str:
 CASES: list[Case] = [
     # structure
     Case("test-edited", "replaces every test cell with `pass` (no answers)", "0 on every test; tests restored",
-         "every", _edited, _zero, _who("was edited")),
+         "every", _edited, _zero, _who("its code changed")),
     Case("test-deleted", "deletes every test cell (no answers)", "0 on every test; tests put back",
          "every", _deleted, _zero, _who("was missing")),
     Case("test-moved", "moves every test cell to the top (right answers)", "full marks; tests run in order again",
          "every", _moved, _full, _who("was moved")),
     Case("test-duplicated", "duplicates every test cell, the copy checks nothing (no answers)",
-         "0 on every test", "every", _duplicated, _zero, _who("appears more than once")),
+         "0 on every test", "every", _duplicated, _zero, _who("appear more than once")),
     Case("ids-changed", "renames every cell id and test grade id, unmarks the tests (no answers)",
-         "0 on every test; tests put back", "every", _renamed, _zero, _who("unknown id")),
+         "0 on every test; tests put back", "every", _renamed, _zero, _who("claim ids the gradebook does not know")),
     Case("metadata-stripped", "strips all nbgrader metadata (no answers)", "0 on every test; tests put back",
          "every", _stripped(False), _zero, _who("was missing")),
     Case("metadata-corrupted", "gives the test cells an old schema version or non-numeric points (no answers)",
@@ -832,7 +930,7 @@ CASES: list[Case] = [
          "0 on every test; the link is not followed", "once", _symlinked_notebook, _zero, _who("is a symlink")),
     Case("symlink-planted", "plants symlinks to the answer key, the gradebook, a folder and nowhere (right answers)",
          "full marks; no link is followed or copied", "once", _planted_symlinks, _full,
-         _who(r"the symlink '[^']+' -> '[^']+' in the submission was not followed")),
+         _who(r"'[^']+' is a symlink \(to '[^']+'\); it was not followed")),
     # escaping the sandbox
     Case("read-secrets", "reads the answer key, the gradebook, the config and another student's work (no answers)",
          "0 on every test; every read fails", "once", _reader, _zero, _errors("FileNotFoundError"), sandbox_only=True),
@@ -884,6 +982,16 @@ CASES: list[Case] = [
     Case("deep-folders", "answers right and adds a chain of 1,200 nested folders (past Python's recursion limit)",
          "not graded, with a finding; the rest of the class is graded", "once",
          lambda ctx: _one(ctx, _filled(ctx), **{"deep": DeepFolders(1200)}), _not_graded, r"nest more than \d+ deep"),
+    # reusing a warm grading worker (each submission starts from nothing)
+    Case("reuse-a-planter", "answers right, then leaves its answers in module state, builtins, the environment and "
+         "every folder it can write", "full marks", "depth", _planter, _full, _SUMMARY),
+    Case("reuse-b-harvester", "answers nothing, but adopts the answers an earlier submission left behind",
+         "0 on every test; nothing left behind is found", "depth", _harvester, _zero, _SUMMARY),
+    Case("reuse-survivor", "leaves a thread and a detached, renamed child process running, then answers right",
+         "full marks; nothing of it runs after its notebook", "depth", _survivor, _full, _SUMMARY),
+    Case("reuse-escape", "writes into the working and root folders of its parent, of process 1 and of itself, "
+         "then answers right", "full marks; nothing written outside its sandbox", "depth",
+         lambda ctx: _one(ctx, _filled(ctx, prelude=ESCAPE_WORKER)), _full, _SUMMARY),
     # metadata
     Case("tests-ungraded", "marks every test cell as not graded and not locked (no answers)",
          "0 on every test; the instructor's metadata is restored", "every", _ungraded_tests, _zero, _who("changed")),

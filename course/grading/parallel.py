@@ -125,7 +125,7 @@ def submission_digest(folder: Path) -> str:
             else:
                 h.update(files.file_digest(entry.path).encode())
     except (files.FolderTooDeep, files.FolderTooLarge) as err:
-        raise GradingError(f"the submission was not graded: {err}") from None
+        raise GradingError(f"the submission was not graded: {err}; remove that folder and grade it again") from None
     return h.hexdigest()
 
 

@@ -55,7 +55,7 @@ from typing import Any
 
 from course.errors import CourseError, CourseValueError, check_items, check_type
 
-__all__ = ["KERNEL_KEEPS", "MODES", "NOT_ISOLATED", "Limits", "SandboxError", "SandboxKernelManager", "available",
+__all__ = ["ALWAYS_HIDDEN", "KERNEL_KEEPS", "MODES", "NOT_ISOLATED", "Limits", "SandboxError", "SandboxKernelManager", "available",
            "hidden_packages", "kernel_manager_class", "memory_accounting", "mode_from_env", "status"]
 
 MODES = ("auto", "required", "off")
@@ -72,6 +72,9 @@ _CONN = "/run/course-conn"
 _IPC = "/run/course-ipc"
 # What a kernel keeps of a package it must not use (``hide``): just enough to run the checks.
 KERNEL_KEEPS = {"course": ("__init__.py", "testkit.py", "errors.py")}
+# Never in a grading kernel: the debugger (ipykernel imports it at start-up when it can, which costs
+# about a second per kernel, and no grading kernel is ever debugged).
+ALWAYS_HIDDEN = ("debugpy",)
 
 
 class SandboxError(CourseError, RuntimeError):
@@ -96,6 +99,13 @@ class Limits:
             check_type(value, int, f"Limits.{f.name}")
             if value <= 0:
                 raise CourseValueError(f"Limits.{f.name} must be a positive whole number; got {value!r}")
+
+    def rlimits(self) -> dict[str, int]:
+        """The same limits as ``resource`` names and values (for a kernel that sets its own, see zygote)."""
+        mib = 1024 * 1024
+        return {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_AS": self.memory_mb * mib, "RLIMIT_DATA": self.memory_mb * mib,
+                "RLIMIT_NPROC": self.processes, "RLIMIT_FSIZE": self.file_mb * mib, "RLIMIT_NOFILE": self.open_files,
+                "RLIMIT_CORE": 0}
 
     def prlimit_args(self) -> list[str]:
         """The options for ``prlimit`` that apply these limits."""
@@ -410,7 +420,9 @@ class _Box:
         self.conn = root / "conn"
         self.stage.mkdir(mode=0o755)
         self.conn.mkdir(mode=0o755)
+        self.hide_names = tuple(hide)
         self.hidden = hidden_packages(hide)
+        self.child: int | None = None  # the sandbox's first process, on the host (see child_pid)
         self.cgroup = _Cgroup(limits.memory_mb)
         self._fds: list[int] = []
         self.info_read: int | None = None
@@ -455,8 +467,11 @@ class _Box:
         """Where the grader writes the kernel's connection file (read-only inside, at _CONN)."""
         return str(self.conn / "kernel.json")
 
-    def command(self, kernel_argv: list[str]) -> list[str]:
-        """[sh -c join-cgroup] bwrap [options] -- [setpriv ...] sh -c 'copy; exec' prlimit [limits] -- kernel_argv."""
+    def command(self, kernel_argv: list[str], ready: bool = False) -> list[str]:
+        """[sh -c join-cgroup] bwrap [options] -- [setpriv ...] sh -c 'copy; exec' prlimit [limits] -- kernel_argv.
+
+        With *ready*, the sandbox marks ``<ipc>/ready`` once its working folder is filled.
+        """
         fds = self.pass_fds()
         user = self.user
         mib = 1024 * 1024
@@ -505,7 +520,8 @@ class _Box:
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
         # Copy the staged submission into the (size-limited) working folder, then start the kernel.
         script = (f"cp -R {_STAGE}/. . ; mkdir -p /tmp/home /tmp/.matplotlib ; "
-                  f"cp {_MPL_CACHE}/fontlist-*.json /tmp/.matplotlib/ 2>/dev/null ; exec \"$@\"")
+                  f"cp {_MPL_CACHE}/fontlist-*.json /tmp/.matplotlib/ 2>/dev/null ; "
+                  + (f": > {_IPC}/ready ; " if ready else "") + "exec \"$@\"")
         args += ["--", "/bin/sh", "-c", script, "course-sandbox",
                  _tool("prlimit") or "prlimit", *self.limits.prlimit_args(), "--", *kernel_argv]
         if self.cgroup.procs:  # the whole sandbox starts inside its memory cgroup
@@ -532,7 +548,8 @@ class _Box:
             chunk = os.read(self.info_read, 4096)
             buffer += chunk
             try:
-                return int(json.loads(buffer.decode())["child-pid"])
+                self.child = int(json.loads(buffer.decode())["child-pid"])
+                return self.child
             except (ValueError, KeyError, TypeError):
                 if not chunk:
                     break
@@ -623,8 +640,9 @@ class SandboxKernelManager(_kernel_manager_base()):  # type: ignore[misc]
             cwd = os.path.realpath(kw.get("cwd") or os.getcwd())
             root = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
             try:
+                hide = tuple(dict.fromkeys(ALWAYS_HIDDEN + tuple(self.sandbox_hide)))
                 self._box = _Box(root, cwd, _submission_files(cwd, self.sandbox_submitted), self.sandbox_limits,
-                                 self.sandbox_forbidden, self.sandbox_hide)
+                                 self.sandbox_forbidden, hide)
             except BaseException:
                 shutil.rmtree(root, ignore_errors=True)
                 raise
