@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -197,9 +198,15 @@ def _schema_kinds() -> frozenset[str]:
     return frozenset(p.name.removesuffix(".schema.json") for p in SCHEMA_DIR.glob("*.schema.json")) - {"common"}
 
 
+# The files in course/data/ that belong to no article. Any other course/data/<kind>.toml is an error that
+# says to move it into an article folder (an article's annotation left behind, or added before articles).
+SHARED = ("cues", "lexicon", "techniques")
+
+
 def shared_kinds() -> list[str]:
-    """The kinds of annotation shared by every article (``course/data/<kind>.toml``): cues, techniques."""
-    return sorted(p.stem for p in DATA_DIR.glob("*.toml"))
+    """The kinds shared by every article (``course/data/<kind>.toml``): the cue lexicon, the loaded-word
+    lexicon and the framing taxonomy."""
+    return sorted(SHARED)
 
 
 def article_kinds() -> list[str]:
@@ -215,6 +222,11 @@ def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[st
     problems: list[str] = []
     for path in sorted(p for folder in folders for p in folder.glob("*.toml") if p.name != METADATA):
         kind = path.stem
+        if path.parent == DATA_DIR and kind not in SHARED:
+            problems.append(f"course/data/{path.name} is not shared by every article ({', '.join(SHARED)} are): "
+                            f"if it annotates an article, move it into that article's folder, "
+                            f"course/data/articles/<id>/{path.name}")
+            continue
         if kind in files:
             problems.append(f"{path.name}: {kind} is shared by every article (course/data/{path.name}); "
                             f"an article folder cannot have its own")
@@ -232,9 +244,28 @@ def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[st
     return files, keys, problems
 
 
-def _validator_class(ids: dict[str, set[str]]) -> Any:
+def _jsonschema() -> Any:
+    """jsonschema, imported without its optional IRI format checks.
+
+    When the rfc3987-syntax package is installed (Jupyter's dependencies bring it), jsonschema's import
+    compiles its grammars, which takes seconds; the corpus checks no string formats, so the first import
+    here skips it (later imports of rfc3987_syntax, by anyone, work as usual).
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import it -> ImportError, handled there
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
     import jsonschema
+
+    return jsonschema
+
+
+def _validator_class(ids: dict[str, set[str]]) -> Any:
     from referencing import Registry, Resource
+
+    jsonschema = _jsonschema()
 
     def x_ref(validator: Any, target: str, instance: Any, schema: Any) -> Iterator[Any]:
         if isinstance(instance, str) and instance not in ids.get(target, set()):
