@@ -388,6 +388,7 @@ def _run_probe(manager: type, tmp_path: Path) -> dict:
              "print(json.dumps(report))")
     nb.cells = [nbformat.v4.new_code_cell(f"COURSE = {str(course_root)!r}\n" + PROBE + extra)]
     NotebookClient(nb, kernel_manager_class=manager, timeout=120, shutdown_kernel="immediate",
+                   extra_arguments=["--HistoryManager.enabled=False"],
                    resources={"metadata": {"path": str(work)}}).execute()
     lines = [o["text"] for o in nb.cells[0].outputs if o.get("name") == "stdout"]
     return json.loads(lines[0].splitlines()[-1])

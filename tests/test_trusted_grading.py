@@ -106,7 +106,10 @@ def test_an_opaque_value_keeps_its_type_name_and_base() -> None:
 
 
 def test_the_kernel_code_serialises_what_a_kernel_holds() -> None:
-    """KERNEL_CODE, run here as a kernel would run it: plain data, functions by name, objects as opaque names."""
+    """The user expressions, evaluated here as a kernel evaluates them: plain data, functions by name,
+    objects as opaque names; the helper installs itself once, outside the user's namespace."""
+    import sys
+
     class Liar(float):
         def __eq__(self, other): return True
 
@@ -114,16 +117,17 @@ def test_the_kernel_code_serialises_what_a_kernel_holds() -> None:
         return x * 2
 
     ns = {"a": 1.5, "b": (1, "x"), "f": f, "liar": Liar(1.0), "cls": Liar, "s": {1, 2}}
-    scope = {"req": json.dumps({"op": "fetch", "names": ["a", "b", "f", "liar", "cls", "s", "nope"]}), "ns": ns}
-    exec(wire.KERNEL_CODE, scope)  # noqa: S102 - our own code
-    found = json.loads(scope["out"])["ok"]
-    assert wire.decode(found["a"]) == 1.5 and wire.decode(found["b"]) == (1, "x") and found["nope"] == {"$missing": True}
-    assert found["f"] == {"$function": "f"} and found["liar"] == {"$opaque": "Liar", "base": "float"}
-    assert found["cls"]["$opaque"] == "type" and wire.decode(found["s"]) == {1, 2}
-    call = {"req": json.dumps({"op": "call", "name": "f", "args": wire.encode([21]), "kwargs": wire.encode({}),
-                               "forbid": []}), "ns": ns}
-    exec(wire.KERNEL_CODE, call)  # noqa: S102
-    assert json.loads(call["out"]) == {"ok": 42}
+    sys.modules.pop("_course_wire", None)
+    try:
+        found = json.loads(eval(wire.fetch_expression(["a", "b", "f", "liar", "cls", "s", "nope"]), ns))["ok"]  # noqa: S307
+        assert "_course_wire" in sys.modules and set(ns) == {"a", "b", "f", "liar", "cls", "s", "__builtins__"}
+        assert wire.decode(found["a"]) == 1.5 and wire.decode(found["b"]) == (1, "x")
+        assert found["nope"] == {"$missing": True} and found["f"] == {"$function": "f"}
+        assert found["liar"] == {"$opaque": "Liar", "base": "float"}
+        assert found["cls"]["$opaque"] == "type" and wire.decode(found["s"]) == {1, 2}
+        assert json.loads(eval(wire.call_expression("f", (21,), {}, ()), ns)) == {"ok": 42}  # noqa: S307
+    finally:
+        sys.modules.pop("_course_wire", None)
 
 
 # -- the trusted scope ---------------------------------------------------------------------------------

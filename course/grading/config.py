@@ -34,12 +34,13 @@ __all__ = ["configure", "kernel_config", "nbgrader_config"]
 def configure(c: Any, mode: str | None = None) -> Any:
     """Apply the sandbox, the executor and the grading guards to an nbgrader config object *c*; returns *c*."""
     from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells, SaveAutoGrades
+    from nbgrader.preprocessors import CheckCellMetadata, DeduplicateIds, Execute, OverwriteCells, SaveAutoGrades
     from traitlets.config import Config
 
     from course.grading.execute import FlagFindings, GuardedExecute
     from course.grading.feedback import FeedbackExporter, template_dirs
-    from course.grading.guard import GuardedExporter, SafeDeduplicateIds, SafeOverwriteCells
+    from course.grading.guard import (CachedCheckCellMetadata, GuardedExporter, SafeDeduplicateIds,
+                                      SafeOverwriteCells)
     from course.grading.sandbox import MODES, mode_from_env
 
     check_type(c, Config, "c")
@@ -48,11 +49,12 @@ def configure(c: Any, mode: str | None = None) -> Any:
         raise CourseValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
     c.GuardedExecute.sandbox = mode
     c.Autograde.exporter_class = GuardedExporter
-    swap = {OverwriteCells: SafeOverwriteCells, DeduplicateIds: SafeDeduplicateIds}
+    swap = {OverwriteCells: SafeOverwriteCells, DeduplicateIds: SafeDeduplicateIds,
+            CheckCellMetadata: CachedCheckCellMetadata, Execute: GuardedExecute}
     c.Autograde.sanitize_preprocessors = [swap.get(p, p) for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
     autograde: list[Any] = []
     for p in Autograde.class_traits()["autograde_preprocessors"].default():
-        autograde.append(GuardedExecute if p is Execute else p)
+        autograde.append(swap.get(p, p))
         if p is SaveAutoGrades:
             autograde.append(FlagFindings)
     c.Autograde.autograde_preprocessors = autograde

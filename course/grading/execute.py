@@ -274,6 +274,8 @@ class GuardedExecute(Execute):
         self.kernel_manager_class = manager
         if "shutdown_kernel" not in self.config.get("GuardedExecute", {}):
             self.shutdown_kernel = "immediate"  # the kernel (and its sandbox) serves one notebook only
+        if "--HistoryManager.enabled=False" not in self.extra_arguments:  # no input history in grading
+            self.extra_arguments = list(self.extra_arguments) + ["--HistoryManager.enabled=False"]
         self.stopped = ""
 
     # -- kernel set-up -------------------------------------------------------------------------

@@ -33,7 +33,9 @@ Public API: ``GuardedExporter``, ``SafeDeduplicateIds``, ``SafeOverwriteCells``,
 
 from __future__ import annotations
 
+import functools
 import glob
+import json
 import os
 import stat
 import time
@@ -44,13 +46,13 @@ from nbconvert.exporters import NotebookExporter
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbutils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import DeduplicateIds, OverwriteCells
+from nbgrader.preprocessors import CheckCellMetadata, DeduplicateIds, OverwriteCells
 from traitlets import Integer
 
 from course.errors import CourseValueError, check_items, check_text, check_type
 from course.grading import files, findings
 
-__all__ = ["CODE_SUFFIXES", "LOG_PREFIX", "GuardedExporter", "SafeDeduplicateIds", "SafeOverwriteCells",
+__all__ = ["CODE_SUFFIXES", "LOG_PREFIX", "CachedCheckCellMetadata", "GuardedExporter", "SafeDeduplicateIds", "SafeOverwriteCells",
            "instructor_order", "quarantine", "started", "who"]
 
 LOG_PREFIX = "[course-guard]"
@@ -315,8 +317,6 @@ def _released(source: str) -> str:
 
 def _valid_metadata(cell: NotebookNode) -> bool:
     """Is the cell's nbgrader metadata well formed (so that nbgrader will not stop on it)?"""
-    from nbgrader.nbgraderformat import MetadataValidator
-
     meta = cell.metadata.get("nbgrader")
     if not isinstance(meta, dict) or meta.get("schema_version") != 3:
         return False
@@ -328,6 +328,57 @@ def _valid_metadata(cell: NotebookNode) -> bool:
     points = meta.get("points", 0)
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points < 1e6:
         return False
+    try:
+        key = json.dumps([cell.get("cell_type"), meta], sort_keys=True)
+    except (TypeError, ValueError):
+        return False
+    return _valid_by_nbgrader(key)
+
+
+_SEEN_VALID: dict[str, bool] = {}  # (cell type, metadata) pairs nbgrader's validator accepted in this process
+
+
+class CachedCheckCellMetadata(CheckCellMetadata):
+    """nbgrader's CheckCellMetadata, which skips a cell whose (type, metadata) it already accepted.
+
+    nbgrader checks its JSON Schema itself before every cell it validates, which was a third of
+    the grader's time per notebook; the cells of a class repeat the same few metadata.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+
+        validator = None
+        for cell in nb.cells:
+            if "nbgrader" not in cell.metadata:
+                continue
+            try:
+                key = json.dumps([cell.get("cell_type"), cell.metadata["nbgrader"]], sort_keys=True)
+            except (TypeError, ValueError):
+                key = None
+            if key is not None and key in _SEEN_VALID:
+                continue
+            validator = validator or MetadataValidator()
+            try:
+                validator.validate_cell(cell)
+            except ValidationError:
+                msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+                self.log.error(msg)
+                raise ValidationError(msg) from None
+            if key is not None:
+                if len(_SEEN_VALID) > 8192:
+                    _SEEN_VALID.clear()
+                _SEEN_VALID[key] = True
+        return nb, resources
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_by_nbgrader(key: str) -> bool:
+    """nbgrader's own check of one (cell type, metadata); cached, since a class's cells repeat the same few."""
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    cell_type, meta = json.loads(key)
+    cell = nbformat.from_dict({"cell_type": cell_type, "metadata": {"nbgrader": meta}, "source": ""})
     try:
         MetadataValidator().validate_cell(cell)
     except Exception:  # noqa: BLE001 - nbgrader raises several kinds; any of them would stop the class

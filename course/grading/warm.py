@@ -42,6 +42,7 @@ class WarmKernelManager(SandboxKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cold = super().format_kernel_cmd(extra_arguments)
+        self._extra = list(extra_arguments or [])
         assert self._box is not None
         self._warm = (not self._force_cold and self._box.user is not None
                       and zygote.zygote_for(_flavour(self._box)) is not None)
@@ -52,7 +53,8 @@ class WarmKernelManager(SandboxKernelManager):
         assert box.user is not None
         return {"holder": holder, "cwd": box.cwd, "connection_file": f"{_CONN}/kernel.json",
                 "uid": box.user[0], "gid": box.user[1], "env": box._env(), "cgroup_procs": box.cgroup.procs,
-                "seccomp": program.hex() if program else "", "limits": box.limits.rlimits()}
+                "seccomp": program.hex() if program else "", "limits": box.limits.rlimits(),
+                "args": getattr(self, "_extra", [])}
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         await super()._async_launch_kernel(kernel_cmd, **kw)

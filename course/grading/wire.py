@@ -233,7 +233,7 @@ def _dec(x):
         return _dt.datetime.fromisoformat(body)
     raise ValueError(tag)
 
-def _fetch(names):
+def _fetch(ns, names):
     found = {}
     for name in names:
         if name not in ns:
@@ -248,7 +248,7 @@ def _fetch(names):
             found[name] = {"$function": name}
     return {"ok": found}
 
-def _call(name, args, kwargs, forbid):
+def _call(ns, name, args, kwargs, forbid):
     fn = ns.get(name)
     if fn is None or not callable(fn):
         return {"raised": ["NameError", "name %r is not a function any more" % name]}
@@ -279,18 +279,28 @@ def _call(name, args, kwargs, forbid):
     except (ValueError, RecursionError):
         return {"ok": {"$opaque": "value nested too deeply", "base": ""}}
 
-request = _json.loads(req)
-if request["op"] == "fetch":
-    out = _json.dumps(_fetch(request["names"]))
-else:
-    out = _json.dumps(_call(request["name"], request["args"], request["kwargs"], request["forbid"]))
+def run(req, ns):
+    request = _json.loads(req)
+    if request["op"] == "fetch":
+        return _json.dumps(_fetch(ns, request["names"]))
+    return _json.dumps(_call(ns, request["name"], request["args"], request["kwargs"], request["forbid"]))
+
+import types as _types
+_module = _types.ModuleType("_course_wire")
+_module.run = run
+_sys.modules["_course_wire"] = _module
 '''
 
 
 def _expression(request: dict) -> str:
-    """One expression that runs KERNEL_CODE on *request* in a namespace of its own and yields its JSON."""
-    return ("(lambda __d: (__import__('builtins').exec(__d['code'], __d), __d['out'])[1])"
-            f"({{'code': {KERNEL_CODE!r}, 'req': {json.dumps(request)!r}, 'ns': globals()}})")
+    """One expression that answers *request* from the user's namespace, as JSON.
+
+    KERNEL_CODE runs once per kernel, in a namespace of its own, and leaves a module
+    ``_course_wire`` in ``sys.modules`` (not in the user's namespace); later requests only call it.
+    """
+    return ("(lambda __m: (__m.get('_course_wire') or __import__('builtins').exec("
+            f"{KERNEL_CODE!r}, {{}}) or __m['_course_wire']).run({json.dumps(request)!r}, globals()))"
+            "(__import__('sys').modules)")
 
 
 def fetch_expression(names: list[str]) -> str:

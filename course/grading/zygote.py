@@ -201,11 +201,8 @@ def _become_kernel(request: dict, libc: Any) -> None:
         os.dup2(null, fd)
     os.closerange(3, 65536)
     os.umask(0o022)
-    for sig in range(1, signal.NSIG):
-        try:
-            signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError, RuntimeError):
-            pass
+    # signal handlers stay those of a fresh Python (the zygote never changes them): SIGPIPE and
+    # SIGXFSZ ignored, so a write past the file-size limit is an OSError, not a dead kernel
     os.environ.clear()
     os.environ.update(request["env"])
     os.chdir(request["cwd"])
@@ -215,7 +212,7 @@ def _become_kernel(request: dict, libc: Any) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(["-f", request["connection_file"]])
+    app.initialize(["-f", request["connection_file"]] + [str(a) for a in request.get("args", [])])
     app.start()
     os._exit(0)
 
@@ -249,6 +246,17 @@ def _fork_kernel(request: dict, reply: Any) -> None:
     os._exit(0)
 
 
+def _prewarm() -> None:
+    """Load the course's public data once (the seed article, its annotations, the gazetteer), so that
+    each kernel's set-up cell finds it in memory; every kernel gets its own copy when it forks."""
+    import course
+    from course.gazetteer import load_gazetteer
+
+    course.load_article()
+    course.load_corpus()
+    load_gazetteer()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Import, say ready, then fork one kernel per request line on stdin (never run student code here)."""
     import argparse
@@ -267,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for module in FLAVOURS["bare" if hide else "full"]:
             importlib.import_module(module)
+        if not hide:
+            _prewarm()
         leaked = [m for m in sys.modules if m.split(".")[0] in hide + ("debugpy",)
                   and not (m == "course" or m in ("course.testkit", "course.errors"))]
         if leaked:
