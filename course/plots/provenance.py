@@ -11,7 +11,8 @@ import textwrap
 from typing import Any
 
 from course.errors import check_type
-from course.plots._style import finish, pyplot
+from course.plots._style import finish, ink_on, pyplot
+from course.plots.alttext import FigureText
 
 __all__ = ["CREDIT_PROVENANCE", "alt_text", "provenance_map"]
 
@@ -35,19 +36,20 @@ def provenance_map(article: str | None = None) -> Any:
     if article is not None:
         check_type(article, str, "article")
     plt = pyplot()
+    from matplotlib.colors import to_hex
+
     rows = _rows(article)
     ws = wires(article)
     table = scores(article)
     art = load_article(article)
     grid = [[table[m.passage][w.id] for w in ws] + [m.untraced] for m in rows]
     fig, ax = plt.subplots(figsize=(11.8, 7.4))
-    ax.imshow(grid, cmap="Blues", vmin=0, vmax=1.25, aspect="auto")
+    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=1.25, aspect="auto")
     for i, m in enumerate(rows):
         for j, value in enumerate(grid[i]):
-            if value > 0:
-                dark = value > 0.6 and j < len(ws)
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
-                        color="white" if dark else "#1a1a1a")
+            if value > 0:  # black or white, whichever reads better on the cell's own shade (WCAG 4.5:1)
+                shade = to_hex(image.cmap(image.norm(value)))
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8, color=ink_on(shade))
         if m.best:
             j = [w.id for w in ws].index(m.best)
             ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#D55E00", linewidth=2.2))
@@ -62,11 +64,9 @@ def provenance_map(article: str | None = None) -> Any:
              "that no version read carries (what the Dutch added, or a source not found).\n" + CREDIT_PROVENANCE,
              fontsize=7.5, color="#444444", wrap=True)
     fig.subplots_adjust(left=0.14, right=0.99, top=0.84, bottom=0.1)
-    fig.alt_text = alt_text(article)
-    fig.long_description = fig.alt_text + "\n" + "\n".join(
-        f"- {m.passage}: " + ", ".join(f"{w} {s:.2f}" for w, s in m.ranking) + f"; untraced {m.untraced:.2f}"
-        for m in rows)
-    return finish(fig)
+    details = tuple(f"{m.passage}: " + ", ".join(f"{w} {s:.2f}" for w, s in m.ranking) + f"; untraced {m.untraced:.2f}"
+                    for m in rows)
+    return finish(fig, FigureText(alt_text(article), details))
 
 
 def alt_text(article: str | None = None) -> str:

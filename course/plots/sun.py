@@ -14,6 +14,7 @@ from typing import Any
 
 from course.errors import check_type
 from course.plots._style import finish, pyplot
+from course.plots.alttext import FigureText
 from course.widgets import OKABE_ITO
 
 __all__ = ["alt_text", "chronolocation_figure"]
@@ -81,9 +82,7 @@ def chronolocation_figure(verdict: Any, lat: float, lon: float, utc_offset: floa
     fig.text(0.01, 0.015, f"The claimed time {word}: {verdict.error:.0f}° of sky between the sun then and the sun the "
              f"shadow implies (tolerance {verdict.tolerance:g}°).\n{CREDIT_SUN}", fontsize=8, color="#444444")
     fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2, wspace=0.12)
-    fig.alt_text = alt_text(verdict)
-    fig.long_description = fig.alt_text + "\n" + str(verdict)
-    return finish(fig)
+    return finish(fig, FigureText(alt_text(verdict), tuple(line for line in str(verdict).splitlines() if line.strip())))
 
 
 def alt_text(verdict: Any) -> str:
