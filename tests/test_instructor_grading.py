@@ -196,7 +196,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     root = str(klass.ours)
     code, out, _ = course(capsys, "feedback", "--root", root)
     assert code == 0, out
-    n = STUDENTS + 1  # the kernel killer is graded (at zero); the broken file has no graded copy
+    n = STUDENTS + 2  # the kernel killer and the broken file are graded too (at zero, as unanswered)
     for assignment in klass.assignments:
         pages = list((klass.ours / "feedback").glob(f"*/{assignment}/*.html"))
         assert len({p.parts[-3] for p in pages}) == n and f"feedback for {assignment}: {len(pages)} HTML" in out

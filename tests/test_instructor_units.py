@@ -280,3 +280,40 @@ def test_a_failed_nbgrader_step_says_why_and_keeps_the_log(tmp_path) -> None:
     assert "Traceback (most recent" not in str(err.value) and str(log) in str(err.value)
     assert "ValueError: the notebook has no cells" in log.read_text()
     assert nbgrader_ok({"success": True, "log": "fine"}, "x") == "fine"
+
+
+def test_new_gradebooks_get_nbgraders_schema_version_without_running_alembic(tmp_path: Path) -> None:
+    import subprocess
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy import create_engine, text
+
+    from course.grading.config import _alembic_head, inprocess_alembic
+    from course.grading.gradebook import tool_env
+
+    ini = tmp_path / "alembic.ini"
+    from nbgrader.dbutil import write_alembic_ini
+
+    write_alembic_ini(str(ini), "sqlite:////nonexistent.db")
+    printed = subprocess.run(["alembic", "-c", str(ini), "heads"], env=tool_env(), capture_output=True,
+                             text=True, check=True).stdout.split()[0]
+    assert _alembic_head() == printed  # the same head nbgrader's own way finds
+    inprocess_alembic()
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url):
+        pass
+    with create_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == printed
+
+
+def test_the_command_line_never_builds_jsonschemas_iri_grammar() -> None:
+    import subprocess
+
+    probe = ("import sys, course.cli; course.cli.skip_iri_grammar(); import jsonschema, nbformat; "
+             "print(sys.modules.get('rfc3987_syntax') is None, 'iri' in jsonschema.FormatChecker.checkers)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
+    plain = subprocess.run([sys.executable, "-c", "import jsonschema; print('iri' in jsonschema.FormatChecker.checkers)"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    if plain != "True":
+        pytest.skip("rfc3987_syntax is not installed here, so there is no grammar to skip")

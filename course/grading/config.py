@@ -15,6 +15,7 @@ Public API
 - ``configure(c, mode=None) -> c``: apply all of it to an nbgrader config object.
 - ``nbgrader_config(mode=None) -> Config``: the same, as a new traitlets Config.
 - ``kernel_config() -> Config``: what ``course grade`` and ``selfgrade`` merge into their nbgrader app.
+- ``inprocess_alembic()``: nbgrader stamps new gradebooks without running the ``alembic`` program.
 
 The sandbox *mode* (``auto``, ``required``, ``off``) defaults to the ``COURSE_SANDBOX`` variable.
 
@@ -24,15 +25,41 @@ The sandbox *mode* (``auto``, ``required``, ``off``) defaults to the ``COURSE_SA
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 from course.errors import CourseValueError, check_type
 
-__all__ = ["configure", "kernel_config", "nbgrader_config"]
+__all__ = ["configure", "inprocess_alembic", "kernel_config", "nbgrader_config"]
+
+
+@functools.lru_cache(maxsize=None)
+def _alembic_head() -> str:
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    import nbgrader
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(Path(nbgrader.__file__).parent / "alembic"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def inprocess_alembic() -> None:
+    """Make nbgrader read its gradebook schema version in this process, not from an ``alembic`` found on PATH.
+
+    nbgrader stamps every new gradebook with the head of its migrations by running the ``alembic``
+    command: a second Python start-up (about 1 s, far more on a busy machine) and whatever program of
+    that name comes first on PATH. The same head, read with alembic's own API, is cached per process.
+    """
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = _alembic_head
 
 
 def configure(c: Any, mode: str | None = None) -> Any:
     """Apply the sandbox, the executor and the grading guards to an nbgrader config object *c*; returns *c*."""
+    inprocess_alembic()
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import CheckCellMetadata, DeduplicateIds, Execute, OverwriteCells, SaveAutoGrades
     from traitlets.config import Config

@@ -280,10 +280,12 @@ def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = Fa
     root, url = _folder(root), _check_url(url)
     check_text(log_level, "log_level")
     check_type(kernel, bool, "kernel")
-    os.environ["PATH"] = tool_env()["PATH"]  # nbgrader's Gradebook runs `alembic` when it creates a database
     from nbgrader.apps import NbGraderAPI
     from nbgrader.apps.autogradeapp import AutogradeApp
 
+    from course.grading.config import inprocess_alembic
+
+    inprocess_alembic()
     argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}", f"--log-level={log_level}"]
     with _cwd(Path(root)):
         host = AutogradeApp()
