@@ -231,7 +231,9 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
 
 def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Class, graded: dict[str, Any],
                                                                       capsys: pytest.CaptureFixture,
-                                                                      tmp_path: Path) -> None:
+                                                                      tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path / "cache"))
     assignment = klass.assignments[0]
     student = next(s for s, p in klass.sim.students.items() if p == "strong")
     original = sorted((klass.ours / "submitted" / student / assignment).glob("*.ipynb"))[0]
@@ -248,6 +250,12 @@ def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Clas
         assert f"{cell:<22} {score:g} of" in out
     page = Path(out.split("feedback: ")[1].split()[0])
     assert page.is_file() and student not in str(page)
+    kept = sorted((tmp_path / "cache" / "selfgrade").iterdir())
+    assert [k.name.rsplit("-", 1)[0] for k in kept] == [assignment]  # generated once, kept for the next run
+    code, again, _ = course(capsys, "selfgrade", str(mine), "--assignment", assignment, "--root", str(klass.ours),
+                            "--no-open")
+    assert code == 0 and sorted((tmp_path / "cache" / "selfgrade").iterdir()) == kept
+    assert [line for line in again.splitlines() if " of " in line] == [line for line in out.splitlines() if " of " in line]
     code, _, err = course(capsys, "selfgrade", str(klass.odd[assignment][BROKEN_JSON]), "--root", str(klass.ours))
     assert code == 2 and "is not valid JSON" in err and "your file was not changed" in err
 

@@ -317,3 +317,34 @@ def test_the_command_line_never_builds_jsonschemas_iri_grammar() -> None:
                            capture_output=True, text=True, check=True).stdout.strip()
     if plain != "True":
         pytest.skip("rfc3987_syntax is not installed here, so there is no grammar to skip")
+
+
+def test_selfgrades_cached_gradebook_follows_the_assignment_and_the_config(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from course.grading import selfgrade
+
+    made: list[Path] = []
+
+    def fake_generate(into: Path, root: Path, name: str) -> Path:
+        made.append(into)
+        (into / "gradebook.db").write_bytes(b"generated")
+        return into / "gradebook.db"
+
+    monkeypatch.setattr(selfgrade, "_generate", fake_generate)
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "course"
+    shutil.copytree(course_root() / "source" / "00-warmup", root / "source" / "00-warmup")
+    shutil.copy(course_root() / "nbgrader_config.py", root)
+    first = selfgrade.generated_gradebook(root, "00-warmup")
+    assert first is not None and first.read_bytes() == b"generated" and len(made) == 1
+    assert selfgrade.generated_gradebook(root, "00-warmup") == first and len(made) == 1  # kept
+    notebook = next((root / "source" / "00-warmup").glob("*.ipynb"))
+    notebook.write_bytes(notebook.read_bytes() + b" ")
+    second = selfgrade.generated_gradebook(root, "00-warmup")
+    assert second != first and len(made) == 2  # a changed assignment is generated again
+    (root / "nbgrader_config.py").write_text("# changed\n", encoding="utf-8")
+    assert selfgrade.generated_gradebook(root, "00-warmup") not in (first, second) and len(made) == 3
+    monkeypatch.setenv("COURSE_CACHE", str(notebook))  # a file, not a folder: no cache, no crash
+    assert selfgrade.generated_gradebook(root, "00-warmup") is None
