@@ -69,9 +69,21 @@ def guide(text: str) -> str:
 
 
 def _options(record: dict) -> str:
+    """The options of a choice, each with its English gloss when the option is Dutch."""
     if not record.get("options"):
         return ""
-    return "<br>".join(f"{chr(65 + i)}. {_cell(o)}" for i, o in enumerate(record["options"]))
+    glosses = record.get("options_en") or [None] * len(record["options"])
+    return "<br>".join(f"{chr(65 + i)}. {_cell(o)}" + (f" ({_cell(en)})" if en and en != o else "")
+                       for i, (o, en) in enumerate(zip(record["options"], glosses)))
+
+
+def _answer(text: str) -> str:
+    """An answer for a table cell; code over several lines keeps its lines and indentation."""
+    if "\n" not in text:
+        return _cell(text)
+    lines = [line.replace("|", "\\|") for line in text.split("\n")]
+    return "<br>".join("<code>" + "&nbsp;" * (len(line) - len(line.lstrip(" "))) + line.lstrip(" ").replace("<", "&lt;")
+                       + "</code>" for line in lines)
 
 
 def selfcheck_key() -> str:
@@ -86,7 +98,7 @@ def selfcheck_key() -> str:
                   "| self-check | question | answer | why |", "| --- | --- | --- | --- |"]
         for r in records:
             question = _cell(r["question"]) + (f"<br>{_options(r)}" if r.get("options") else "")
-            lines.append(f"| {r['id']} | {question} | {_cell(r.get('answer_text', '(missing)'))} | "
+            lines.append(f"| {r['id']} | {question} | {_answer(r.get('answer_text', '(missing)'))} | "
                          f"{_cell(r.get('explanation', '(missing)'))} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -180,23 +192,27 @@ def pages() -> dict[Path, str]:
             PAGES / "handout-02-p02.md": handout()}
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report pages that are out of date; write nothing")
     args = parser.parse_args(argv)
-    stale = []
-    for path, text in pages().items():
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current != text:
-            stale.append(path.relative_to(ROOT))
-            if not args.check:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-    if args.check and stale:
-        print("out of date (run .venv/bin/python tools/instructor_pages.py):", *stale, sep="\n  ")
-        return 1
-    print(("wrote " if stale else "up to date: ") + ", ".join(str(p.relative_to(ROOT)) for p in (
-        [ROOT / s for s in stale] if stale else pages())))
+    current = pages()
+    stale = [path for path, text in current.items()
+             if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    if args.check:
+        if stale:
+            print("out of date (run .venv/bin/python tools/instructor_pages.py):", *map(_shown, stale), sep="\n  ")
+            return 1
+        print("up to date:", ", ".join(map(_shown, current)))
+        return 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(current[path], encoding="utf-8")
+    print(f"wrote {', '.join(map(_shown, stale))}" if stale else f"up to date: {', '.join(map(_shown, current))}")
     return 0
 
 
