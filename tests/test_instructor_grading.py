@@ -1,6 +1,6 @@
 """The instructor's grading cycle at class scale, with the real nbgrader, on a small simulated class.
 
-One class (every assignment in assignments/source) is simulated, plus a submission that is not
+One class (a reading-track and a coding-track assignment) is simulated, plus a submission that is not
 valid JSON and one that kills its kernel. It is copied twice before anything is graded:
 - "stock" is graded with stock, sequential ``nbgrader autograde``;
 - "ours" with ``course grade`` (parallel workers);
@@ -33,7 +33,7 @@ from course.grading.gradebook import source_assignments, tool_env
 from course.grading.parallel import STATE_DIR, grade
 from course.grading.simulate import Simulation
 
-from classroom import BROKEN_JSON, HOSTILE, add_odd_submissions, course, digest, make_class, scores
+from classroom import BROKEN_JSON, CLASS_ASSIGNMENTS, HOSTILE, add_odd_submissions, course, digest, make_class, scores
 from harness import nbgrader_env, run_nbgrader
 
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
@@ -48,7 +48,8 @@ class Class:
         self.tmp = tmp
         self.ours = tmp / "ours"
         self.sim: Simulation = make_class(self.ours, STUDENTS)
-        self.assignments = source_assignments(self.ours)
+        self.assignments = list(CLASS_ASSIGNMENTS)
+        assert set(self.assignments) < set(source_assignments(self.ours)), "the others stay unsubmitted"
         self.killed = tmp / "killed"
         shutil.copytree(self.ours, self.killed)  # before the odd submissions: the kill test needs none
         self.odd = {a: add_odd_submissions(self.ours, a) for a in self.assignments}
@@ -193,6 +194,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     root = str(klass.ours)
     code, out, _ = course(capsys, "feedback", "--root", root)
     assert code == 0, out
+    assert "nobody has work in autograded/ for" in out and "01-distances" in out  # the unsubmitted ones
     n = STUDENTS + 1  # the kernel killer is graded (at zero); the broken file has no graded copy
     for assignment in klass.assignments:
         pages = list((klass.ours / "feedback").glob(f"*/{assignment}/*.html"))
@@ -206,6 +208,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     for (a, s, _, _), v in scores(klass.ours).items():
         totals[(a, s)] = totals.get((a, s), 0.0) + v[0]
     exported = {(r["assignment"], r["student_id"]): float(r["raw_score"]) for r in rows}
+    assert {(r["assignment"], r["track"]) for r in rows} >= {("00-warmup", "reading"), ("00-warmup-code", "coding")}
     assert {k: v for k, v in exported.items() if k[1] in klass.sim.students} == {
         k: v for k, v in totals.items() if k[1] in klass.sim.students}
     code, out, _ = course(capsys, "export", "--root", root, "--cells", "--to", str(tmp_path / "cells.csv"))
@@ -213,6 +216,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
 
     code, out, _ = course(capsys, "report", "--root", root, "--out", str(tmp_path / "report"))
     assert code == 0, out
+    assert "00-warmup (reading track):" in out and "00-warmup-code (coding track):" in out
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     for assignment, cells in klass.sim.broken.items():
         for cell in cells:
