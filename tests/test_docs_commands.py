@@ -2,11 +2,11 @@
 
 The test makes a repository of the course's files as they are now (tracked and new, not ignored), runs
 the README's own `git clone` command against it, and gives the clone the `.venv` that `make install`
-would make, without the network: an environment that imports the clone's own `course` and reuses the
-packages installed here. Then it runs every command of every ```bash block of the two documents, in
+would make, without the network: an environment that imports the clone's own `course` package (as an
+editable install does) and reuses the packages installed here. Then it runs every command of every ```bash block of the two documents, in
 order, in the clone, with a PATH that does not hold the environment: nothing is activated.
 
-- A command that starts a server (`make lab`, `nbgrader formgrader`) must come up and say where it
+- A command that starts a server (`make lab`, JupyterLab for formgrader) must come up and say where it
   serves; it is then stopped.
 - Where the documents say that students submit, the test puts one learner's untouched release notebook
   in `submitted/`, as a student would hand it in.
@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", ROOT / "course" / "INSTRUCTORS.md"]
-SERVERS = ("make lab", ".venv/bin/nbgrader formgrader")
+SERVERS = ("make lab", "(cd assignments && ../.venv/bin/jupyter lab)")
 SKIPPED = {
     "make test": "it runs this very test suite",
     ".venv/bin/course grade --collect": "needs students who submit through a shared nbgrader exchange "
@@ -58,7 +58,7 @@ def commands(path: Path) -> list[str]:
     for block in re.findall(r"```bash\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
         text = block.replace("\\\n", " ")
         for line in text.splitlines():
-            line = re.sub(r"\s+#.*$", "", line).strip()
+            line = " ".join(re.sub(r"\s+#.*$", "", line).split())
             if line and not line.startswith("#"):
                 out.append(line)
     return out
@@ -86,7 +86,8 @@ def _install(clone: Path) -> None:
     subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)],
                    check=True)
     packages = next((venv / "lib").glob("python*/site-packages"))
-    paths = [str(clone)] + [p for p in site.getsitepackages() if Path(p).is_dir()]
+    (packages / "course").symlink_to(clone / "course")  # like pip's editable install: the package, not the clone
+    paths = [p for p in site.getsitepackages() if Path(p).is_dir()]
     (packages / "_course_clone.pth").write_text("\n".join(paths) + "\n", encoding="utf-8")
     here = Path(sys.executable).parent
     for script in here.iterdir():
@@ -98,6 +99,9 @@ def _install(clone: Path) -> None:
             target = venv / "bin" / script.name
             target.write_text(f"#!{venv / 'bin' / 'python'}\n{body}", encoding="utf-8")
             target.chmod(0o755)
+    for data in ("share", "etc"):  # Jupyter's and nbgrader's templates, extensions and their settings
+        if (here.parent / data).is_dir():
+            (venv / data).symlink_to(here.parent / data)
     time.sleep(0.01)
     (venv / ".installed").touch()  # newer than pyproject.toml: make sees an installed environment
 
