@@ -2,8 +2,9 @@
 
 Modules (each does one thing; heavy libraries load only when a module needs them):
 
-- ``course.article``   the article: paragraphs, sentences, spans, quotations
-- ``course.corpus``    the teaching corpus: standoff annotations anchored on exact quotes
+- ``course.articles``  which articles exist: one folder per article (the seed is the default everywhere)
+- ``course.article``   an article's text: paragraphs, sentences, spans, quotations
+- ``course.corpus``    an article's annotations: standoff, anchored on exact quotes
 - ``course.gazetteer`` places from GeoNames data (offline), across spellings
 - ``course.timeline``  weekday words resolved to dates; the story's events
 - ``course.geo``       distances, bearings and compass words (WGS84); distance and direction checks

@@ -2,7 +2,8 @@
 
 Public API
 ----------
-- ``load_article(path=None) -> Article``: the course's article from ``seeds/`` (cached).
+- ``load_article(article=None) -> Article``: an article's text (None is the seed, read from ``seeds/``;
+  cached); ``load_article(path=FILE)`` reads any Dutch text file.
 - ``Article.paragraphs`` / ``Article.paragraph(id)`` / ``Article.by_role(role)``
 - ``Article.sentences`` / ``Article.sentence(id)``
 - ``Article.find(quote, occurrence=1) -> Span`` and ``Article.find_all(quote)``
@@ -35,6 +36,7 @@ from course.errors import (
     QuoteNotFoundError,
     check_text,
     check_type,
+    describe,
     lookup,
     unknown,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "split_sentences",
 ]
 
+# The seed's verbatim text in the repository (course.articles finds every article's text, the seed's included).
 ARTICLE_PATH = Path(__file__).resolve().parent.parent / "seeds" / "000_f3b4b7109528864c.txt"
 ROLES = ("dateline", "body", "subheading", "caption")
 
@@ -299,10 +302,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 class Article:
     """The article's verbatim text with its structure: paragraphs, sentences and quotations."""
 
-    def __init__(self, text: str, source: str = "<text>") -> None:
+    def __init__(self, text: str, source: str = "<text>", id: str | None = None) -> None:
         check_type(text, str, "text")
         self.text = text
         self.source = source
+        self.id = id  # the article id when the text is a course article (None for any other text)
         self.paragraphs: tuple[Paragraph, ...] = tuple(self._paragraphs())
         self._by_id = {p.id: p for p in self.paragraphs}
         self.sentences: tuple[Sentence, ...] = tuple(s for p in self.paragraphs for s in p.sentences)
@@ -486,17 +490,29 @@ def _loose_with_index(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-@lru_cache(maxsize=4)
-def _load(path: str) -> Article:
+@lru_cache(maxsize=16)
+def _load(path: str, aid: str | None) -> Article:
     file = Path(path)
     if not file.is_file():
-        raise CourseValueError(f"path {str(file)!r} is not a file: cannot find the article there; "
-                               "is the repository's seeds/ folder there?")
-    return Article(file.read_text(encoding="utf-8"), source=file.name)
+        raise CourseValueError(f"path {str(file)!r} is not a file: cannot find the article there")
+    return Article(file.read_text(encoding="utf-8"), source=file.name, id=aid)
 
 
-def load_article(path: str | Path | None = None) -> Article:
-    """Load the course's article from ``seeds/`` (or another Dutch text file); cached."""
-    if path is not None and not isinstance(path, (str, Path)):
-        raise CourseTypeError(f"path must be a str or pathlib.Path; got {type(path).__name__}")
-    return _load(str(path or ARTICLE_PATH))
+def load_article(article: str | Path | None = None, *, path: str | Path | None = None) -> Article:
+    """The text of *article* (an article id or folder; None is the seed), or of any Dutch text file *path*; cached.
+
+    The seed is read from ``seeds/`` byte for byte (see ``course.articles`` for where articles live).
+    """
+    if path is not None:
+        if article is not None:
+            raise CourseValueError("give either article (an article id) or path (a text file), not both")
+        if not isinstance(path, (str, Path)) or not str(path).strip():
+            raise CourseTypeError(f"path must be the name of a text file (str or pathlib.Path); got {describe(path)}")
+        return _load(str(Path(path).expanduser().resolve()), None)
+    if isinstance(article, Path) or isinstance(article, str) and ("/" in article or article.endswith(".txt")):
+        if Path(article).expanduser().is_file():  # a text file, as load_article(FILE) read before articles
+            return load_article(path=article)
+    from course.articles import article_info
+
+    info = article_info(article)
+    return _load(str(info.text_path), info.id)

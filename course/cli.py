@@ -4,8 +4,12 @@ Each command lives in the module that owns its data; this file only lists them, 
 stays fast (nothing heavy is imported until a command runs).
 
     python -m course --help
-    python -m course article --json
+    python -m course articles
+    python -m course article --json --article kherson-2022-11
     python -m course corpus
+
+Every command that reads an article takes ``--article ID`` (an id from ``course articles``, or the
+path of an article folder); without it, the command reads the seed article.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ __all__ = ["COMMANDS", "main"]
 # name -> (module:function, one-line help). The function takes the parsed arguments and returns an exit code;
 # its module may define ``add_arguments_<name>(parser)`` to declare options.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "articles": ("course.cli:cmd_articles", "list the articles the course can read (ids for --article)"),
     "article": ("course.cli:cmd_article", "print the article's paragraphs and sentences (--json for machines)"),
-    "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus and summarise it"),
+    "corpus": ("course.cli:cmd_corpus", "validate the teaching corpus of an article and summarise it"),
     "facts": ("course.facts:cmd_facts", "check every number in the article: distances, directions, area, dates, counts (--json)"),
     "sources": ("course.sources:cmd_sources", "who says what: the article's attributions (--json, --finder for precision and recall)"),
     "framing": ("course.framing:cmd_framing", "list the article's framing spans: technique, speaker, side (--json)"),
@@ -36,7 +41,41 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def add_arguments_articles(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON array of articles")
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    """List every article the course can load: id, language, title, and whether the project wrote it."""
+    from course.articles import article_info, articles
+
+    from course.errors import CourseError
+
+    rows, problems = [], []
+    for aid in articles():
+        try:
+            i = article_info(aid)
+        except CourseError as err:  # one broken folder does not hide the others
+            problems.append(f"{aid}: {err}")
+            continue
+        rows.append({"id": i.id, "title": i.title, "language": i.language, "seed": i.seed,
+                     "written_for_course": i.written_for_course, "folder": str(i.folder)})
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for r in rows:
+            kind = "seed" if r["seed"] else "written for the course" if r["written_for_course"] else "article"
+            print(f"{r['id']:<20} {r['language']}  {kind:<23} {r['title']}")
+    for problem in problems:
+        print(f"course articles: cannot read {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def add_arguments_article(parser: argparse.ArgumentParser) -> None:
+    from course.articles import add_article_argument
+
+    add_article_argument(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON array of paragraphs")
 
 
@@ -44,7 +83,7 @@ def cmd_article(args: argparse.Namespace) -> int:
     """Print the article's paragraphs: id, role, text and sentences with offsets."""
     from course.article import load_article
 
-    art = load_article()
+    art = load_article(getattr(args, "article", None))
     rows = [{"id": p.id, "role": p.role, "text": p.text, "start": p.start, "end": p.end,
              "sentences": [{"id": s.id, "text": s.text, "start": s.start, "end": s.end} for s in p.sentences]}
             for p in art.paragraphs]
@@ -58,11 +97,18 @@ def cmd_article(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_arguments_corpus(parser: argparse.ArgumentParser) -> None:
+    from course.articles import add_article_argument
+
+    add_article_argument(parser)
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
-    """Validate every annotation file and print how many records each kind holds."""
+    """Validate every annotation file of an article and print how many records each kind holds."""
     from course.corpus import validate
 
-    corpus = validate()
+    corpus = validate(getattr(args, "article", None))
+    print(f"article {corpus.info.id}: {corpus.info.title}")
     for kind in corpus.kinds:
         print(f"{kind:<12} {len(corpus.records(kind)):>4} records   source: {corpus.meta(kind)['provenance']['source'][:70]}")
     print("the corpus validates: every anchor resolves and every reference is known")

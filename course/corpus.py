@@ -1,10 +1,14 @@
-"""The teaching corpus: standoff annotations on the article, loaded, anchored and validated.
+"""The teaching corpus: standoff annotations on an article, loaded, anchored and validated.
 
-Every file ``course/data/<kind>.toml`` holds one kind of annotation (structure, places, actors,
-gloss, glossary, events, ...). It opens with a ``[provenance]`` table and keeps its records in one
+An article's corpus is its own annotation files, ``course/data/articles/<id>/<kind>.toml``
+(structure, places, actors, attributions, claims, events, framing, euphemisms, gloss, glossary),
+together with the shared files that belong to no article, ``course/data/<kind>.toml`` (the cue
+lexicon ``cues`` and the framing taxonomy ``techniques``). See ``course.articles`` for where
+article folders live. Each file opens with a ``[provenance]`` table and keeps its records in one
 array of tables (``[[place]]``, ``[[actor]]`` ...). Its JSON Schema is
 ``course/data/schema/<kind>.schema.json``; a string property with ``"x-ref": "<kind>"`` must be an
-id of that kind (``paragraphs`` and ``sentences`` refer to the article's own ids).
+id of that kind (``paragraphs`` and ``sentences`` refer to the article's own ids). A kind with a
+schema that an article does not annotate has no records (``records`` returns an empty tuple).
 
 Anchors: any table with a ``quote`` key is an exact quote from the article. ``occurrence`` picks one
 where the quote repeats (it is required then); ``context`` is a longer exact quote, unique in the
@@ -13,8 +17,11 @@ A quote that does not resolve is an error that names the file and the annotation
 
 Public API
 ----------
-- ``load_corpus() -> Corpus`` (validated and cached); ``validate(data_dir)`` raises on any problem.
-- ``Corpus.records(kind)``, ``Corpus.get(kind, id)``, ``Corpus.ids(kind)``, ``Corpus.meta(kind)``
+- ``load_corpus(article=None) -> Corpus`` (validated and cached; None is the seed);
+  ``validate(article=None)`` re-reads the files and raises on any problem.
+- ``load_shared(kind) -> Shared``: a shared file (``cues``, ``techniques``) on its own, without any article.
+- ``Corpus.records(kind)``, ``Corpus.get(kind, id)``, ``Corpus.ids(kind)``, ``Corpus.meta(kind)``,
+  ``Corpus.article`` (the text), ``Corpus.info`` (``course.articles.ArticleInfo``)
 - ``resolve_anchor(article, anchor) -> Span``
 
 >>> from course.corpus import load_corpus
@@ -28,17 +35,19 @@ import json
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
 
 from course.article import Article, Span, load_article
-from course.errors import AnnotationError, CourseError, CourseValueError, check_type, lookup, unknown
+from course.errors import AnnotationError, CourseError, check_type, lookup, unknown
 
-__all__ = ["DATA_DIR", "Corpus", "load_corpus", "resolve_anchor", "validate", "word_occurrences"]
+__all__ = ["DATA_DIR", "Corpus", "Shared", "article_kinds", "load_corpus", "load_shared", "resolve_anchor",
+           "shared_kinds", "validate", "word_occurrences"]
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"  # shared data: lexicons, taxonomy, schemas, reference tables
 SCHEMA_DIR = DATA_DIR / "schema"
 MAX_LISTED = 25
 
@@ -118,11 +127,13 @@ def _anchors(value: Any, path: str = "") -> Iterator[tuple[str, dict]]:
 class Corpus:
     """The validated annotations, by kind. Records are read-only mappings; anchors carry ``span``."""
 
-    def __init__(self, article: Article, files: dict[str, dict[str, Any]], record_keys: dict[str, str]) -> None:
+    def __init__(self, article: Article, files: dict[str, dict[str, Any]], record_keys: dict[str, str],
+                 info: Any = None) -> None:
         check_type(article, Article, "article")
         check_type(files, dict, "files")
         check_type(record_keys, dict, "record_keys")
         self.article = article
+        self.info = info  # course.articles.ArticleInfo of the article (None for a corpus built by hand)
         self._record_keys = record_keys
         self._meta = {kind: _freeze({k: v for k, v in data.items() if k != record_keys[kind]})
                       for kind, data in files.items()}
@@ -131,46 +142,83 @@ class Corpus:
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}: {len(v)}" for k, v in sorted(self._records.items()))
-        return f"<Corpus {counts}>"
+        name = f"{self.article.id} " if self.article.id else ""
+        return f"<Corpus {name}{counts}>"
 
     @property
     def kinds(self) -> list[str]:
         """The kinds of annotation in the corpus, such as ``'places'``."""
         return sorted(self._records)
 
-    def _kind(self, kind: str) -> str:
+    def _kind(self, kind: str) -> str | None:
+        """*kind* when the corpus has it; None for a kind with a schema that this article does not annotate."""
         check_type(kind, str, "kind")
-        if kind not in self._records:
-            raise unknown("annotation kind", kind, self.kinds)
-        return kind
+        if kind in self._records:
+            return kind
+        known = _schema_kinds()
+        if kind in known:
+            return None
+        raise unknown("annotation kind", kind, sorted(known))
 
     def records(self, kind: str) -> tuple[Mapping[str, Any], ...]:
-        """All records of *kind*, in file order."""
-        return self._records[self._kind(kind)]
+        """All records of *kind*, in file order (none when the article has no file of that kind)."""
+        known = self._kind(kind)
+        return self._records[known] if known else ()
 
     def ids(self, kind: str) -> list[str]:
         """The ids of all records of *kind*."""
-        return list(self._by_id[self._kind(kind)])
+        known = self._kind(kind)
+        return list(self._by_id[known]) if known else []
 
     def get(self, kind: str, rid: str) -> Mapping[str, Any]:
         """The record of *kind* with id *rid*."""
-        return lookup(self._by_id[self._kind(kind)], rid, f"{kind} id")
+        known = self._kind(kind)
+        return lookup(self._by_id[known] if known else {}, rid, f"{kind} id")
+
+    def has(self, kind: str) -> bool:
+        """True when the article annotates *kind* (its folder has ``<kind>.toml``)."""
+        return self._kind(kind) is not None
 
     def meta(self, kind: str) -> Mapping[str, Any]:
         """The file's other tables: ``provenance`` and any kind-specific settings."""
-        return self._meta[self._kind(kind)]
+        known = self._kind(kind)
+        if known is None:
+            where = f"article {self.article.id!r}" if self.article.id else "this corpus"
+            raise AnnotationError(f"{where} has no {kind} annotation: add {kind}.toml to its folder")
+        return self._meta[known]
 
 
 # ---------------------------------------------------------------------------------------------
 # Loading and validation
 
 
-def _read(data_dir: Path) -> tuple[dict[str, dict], dict[str, str], list[str]]:
+@lru_cache(maxsize=1)
+def _schema_kinds() -> frozenset[str]:
+    return frozenset(p.name.removesuffix(".schema.json") for p in SCHEMA_DIR.glob("*.schema.json")) - {"common"}
+
+
+def shared_kinds() -> list[str]:
+    """The kinds of annotation shared by every article (``course/data/<kind>.toml``): cues, techniques."""
+    return sorted(p.stem for p in DATA_DIR.glob("*.toml"))
+
+
+def article_kinds() -> list[str]:
+    """The kinds an article folder may annotate: every kind with a schema that is not shared."""
+    return sorted(_schema_kinds() - set(shared_kinds()))
+
+
+def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[str]]:
+    from course.articles import METADATA
+
     files: dict[str, dict] = {}
     keys: dict[str, str] = {}
     problems: list[str] = []
-    for path in sorted(data_dir.glob("*.toml")):
+    for path in sorted(p for folder in folders for p in folder.glob("*.toml") if p.name != METADATA):
         kind = path.stem
+        if kind in files:
+            problems.append(f"{path.name}: {kind} is shared by every article (course/data/{path.name}); "
+                            f"an article folder cannot have its own")
+            continue
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
@@ -215,23 +263,20 @@ def _check(kind: str) -> Callable:
     return register
 
 
-def validate(data_dir: str | Path | None = None, article: Article | None = None) -> Corpus:
-    """Load every annotation file, check it against its schema and the article, and return the corpus.
+def validate(article: str | Path | None = None) -> Corpus:
+    """Load every annotation file of *article* (an id or an article folder; None is the seed) and the
+    shared files, check them against their schemas and the article's text, and return the corpus.
 
     Raises AnnotationError listing every problem found, each naming the file and the annotation.
     """
-    if data_dir is not None:
-        check_type(data_dir, (str, Path), "data_dir")
-        if not str(data_dir).strip() or not Path(data_dir).is_dir():
-            raise CourseValueError(f"data_dir must be a folder of annotation files; got {str(data_dir)!r}")
-    if article is not None:
-        check_type(article, Article, "article")
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    article = article or load_article()
-    files, keys, problems = _read(data_dir)
+    from course.articles import article_info
+
+    info = article_info(article)
+    text = load_article(info.folder)
+    files, keys, problems = _read([DATA_DIR, info.folder])
     ids = {kind: {r["id"] for r in data[keys[kind]] if isinstance(r.get("id"), str)} for kind, data in files.items()}
-    ids["paragraphs"] = {p.id for p in article.paragraphs}
-    ids["sentences"] = {s.id for s in article.sentences}
+    ids["paragraphs"] = {p.id for p in text.paragraphs}
+    ids["sentences"] = {s.id for s in text.sentences}
     cls, registry = _validator_class(ids)
     for kind, data in files.items():
         schema_file = SCHEMA_DIR / f"{kind}.schema.json"
@@ -256,38 +301,64 @@ def validate(data_dir: str | Path | None = None, article: Article | None = None)
             seen.add(rid)
             for path, anchor in _anchors(record):
                 try:
-                    anchor["span"] = resolve_anchor(article, anchor)
+                    anchor["span"] = resolve_anchor(text, anchor)
                 except CourseError as err:
                     problems.append(f"{_record_label(kind, record, i)}, anchor {path}: {err}")
         if anchor_meta := {k: v for k, v in data.items() if k != keys[kind]}:
             for path, anchor in _anchors(anchor_meta):
                 try:
-                    anchor["span"] = resolve_anchor(article, anchor)
+                    anchor["span"] = resolve_anchor(text, anchor)
                 except CourseError as err:
                     problems.append(f"{kind}.toml, anchor {path}: {err}")
     if not problems:
         for kind, check in _CHECKS.items():
             if kind in files:
-                problems.extend(f"{kind}.toml: {p}" for p in check(article, files[kind], files))
+                problems.extend(f"{kind}.toml: {p}" for p in check(text, files[kind], files))
     if problems:
         listed = problems[:MAX_LISTED]
         more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-        raise AnnotationError(f"the corpus has {len(problems)} problem(s):\n  " + "\n  ".join(listed) + more)
-    return Corpus(article, files, keys)
+        raise AnnotationError(f"the corpus of article {info.id!r} ({info.folder}) has {len(problems)} problem(s):\n  "
+                              + "\n  ".join(listed) + more)
+    return Corpus(text, files, keys, info)
 
 
-@lru_cache(maxsize=2)
-def _load(data_dir: str) -> Corpus:
-    return validate(data_dir)
+@dataclass(frozen=True)
+class Shared:
+    """One shared file (``course/data/<kind>.toml``), validated against its schema: its tables and records."""
+
+    kind: str
+    meta: Mapping[str, Any]
+    records: tuple[Mapping[str, Any], ...]
 
 
-def load_corpus(data_dir: str | Path | None = None) -> Corpus:
-    """The validated teaching corpus (cached)."""
-    if data_dir is not None:
-        check_type(data_dir, (str, Path), "data_dir")
-        if not str(data_dir).strip() or not Path(data_dir).is_dir():
-            raise CourseValueError(f"data_dir must be a folder of annotation files; got {str(data_dir)!r}")
-    return _load(str(Path(data_dir) if data_dir is not None else DATA_DIR))
+@lru_cache(maxsize=8)
+def load_shared(kind: str) -> Shared:
+    """A file shared by every article, such as ``'cues'`` or ``'techniques'``, read without any article."""
+    check_type(kind, str, "kind")
+    if kind not in shared_kinds():
+        raise unknown("shared kind", kind, shared_kinds(), name="kind")
+    files, keys, problems = _read([DATA_DIR])
+    data = files[kind]
+    cls, registry = _validator_class({k: {r["id"] for r in d[keys[k]] if isinstance(r.get("id"), str)}
+                                      for k, d in files.items()})
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    problems += [f"{kind}.toml, field {'.'.join(map(str, e.absolute_path)) or '(file)'}: {e.message}"
+                 for e in cls(schema, registry=registry).iter_errors(data)]
+    if problems:
+        raise AnnotationError(f"course/data/{kind}.toml has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    return Shared(kind, _freeze({k: v for k, v in data.items() if k != keys[kind]}), _freeze(data[keys[kind]]))
+
+
+@lru_cache(maxsize=8)
+def _load(key: str) -> Corpus:
+    return validate(Path(key))
+
+
+def load_corpus(article: str | Path | None = None) -> Corpus:
+    """The validated corpus of *article* (an article id or folder; None is the seed); cached."""
+    from course.articles import article_key
+
+    return _load(article_key(article))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,6 +380,16 @@ def _check_structure(article: Article, data: dict, files: dict) -> Iterator[str]
             yield f"annotation {r['id']!r}: the opening quote does not start the paragraph"
         if len(p.sentences) != r["sentences"]:
             yield f"annotation {r['id']!r}: {r['sentences']} sentences here but the splitter finds {len(p.sentences)}"
+
+
+@_check("attributions")
+def _check_attributions(article: Article, data: dict, files: dict) -> Iterator[str]:
+    """A platform is an actor that carries what others post: of kind platform or media."""
+    kinds = {a["id"]: a["kind"] for a in files.get("actors", {}).get("actor", [])}
+    for r in data["attribution"]:
+        if "platform" in r and kinds.get(r["platform"]) not in ("platform", "media"):
+            yield (f"annotation {r['id']!r}: platform {r['platform']!r} is an actor of kind "
+                   f"{kinds.get(r['platform'])!r}; a platform must be of kind platform or media")
 
 
 @_check("gloss")

@@ -1,4 +1,4 @@
-"""The article's checkable claims, checked: one fact record per claim in ``course/data/claims.toml``.
+"""An article's checkable claims, checked: one fact record per claim in its ``claims.toml``.
 
 Each record says what the text states, what the course computes from data, and a verdict with an
 explanation in plain words. Distances and directions come from ``course.geo`` (GeoNames + WGS84),
@@ -12,9 +12,10 @@ commit the speaker to).
 
 Public API
 ----------
-- ``facts() -> list[dict]``: every claim, checked (JSON-ready; the fields are listed in ``FIELDS``).
-- ``fact(claim_id) -> dict`` and ``reference_candidates(claim_id) -> list[dict]``
-- ``fact_sheet() -> str``: the readable version that ``python -m course facts`` prints.
+- ``facts(article=None) -> list[dict]``: every claim, checked (JSON-ready; the fields are listed in ``FIELDS``).
+- ``fact(claim_id, article=None) -> dict`` and ``reference_candidates(claim_id, article=None) -> list[dict]``
+- ``fact_sheet(article=None) -> str``: the readable version that ``python -m course facts`` prints.
+Every function takes ``article`` (an article id or folder; None is the seed).
 
 >>> fact("balakliia-direction")["direction_holds"]
 True
@@ -26,9 +27,9 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any, Mapping
 
+from course.articles import add_article_argument, article_info, per_article
 from course.errors import lookup, unknown
 
 __all__ = ["FIELDS", "GEO_FIELDS", "VERDICTS", "cmd_facts", "fact", "fact_sheet", "facts", "reference_candidates"]
@@ -40,10 +41,10 @@ VERDICTS = ("holds", "plausible-as-road", "does-not-hold", "matches-source", "ma
 GEO_DATA = "GeoNames coordinates (course/data/geonames_extract.json); WGS84 geodesic by GeographicLib"
 
 
-def _claims() -> dict[str, Mapping[str, Any]]:
+def _claims(article: str | None = None) -> dict[str, Mapping[str, Any]]:
     from course.corpus import load_corpus
 
-    return {c["id"]: c for c in load_corpus().records("claims")}
+    return {c["id"]: c for c in load_corpus(article).records("claims")}
 
 
 def _base(claim: Mapping[str, Any], computed: Any, verdict: str, explanation: str, data: str) -> dict[str, Any]:
@@ -56,23 +57,23 @@ def _base(claim: Mapping[str, Any], computed: Any, verdict: str, explanation: st
 
 # -- distance and direction ------------------------------------------------------------------------
 
-def _place(pid: str) -> dict[str, Any]:
+def _place(pid: str, article: str | None = None) -> dict[str, Any]:
     from course.geo import locate
 
-    p = locate(pid)
+    p = locate(pid, article=article)
     return {"id": pid, "name": p.name, "geonameid": p.geonameid}
 
 
-def _geo_one(claim: Mapping[str, Any], start: str) -> dict[str, Any]:
+def _geo_one(claim: Mapping[str, Any], start: str, article: str | None = None) -> dict[str, Any]:
     """The distance and direction checks of *claim* with *start* as the reference point."""
     from course.geo import check_direction, check_distance
 
-    claims = _claims()
+    claims = _claims(article)
     distance = claims[claim["pair"]] if claim["kind"] == "direction" else claim
     word = distance["direction_word"]
-    dist = check_distance(distance["stated"], start, claim["to"], distance.get("hedge"))
-    direc = check_direction(word, start, claim["to"])
-    return {"from": _place(start), "to": _place(claim["to"]), "stated_km": distance["stated"],
+    dist = check_distance(distance["stated"], start, claim["to"], distance.get("hedge"), article=article)
+    direc = check_direction(word, start, claim["to"], article=article)
+    return {"from": _place(start, article), "to": _place(claim["to"], article), "stated_km": distance["stated"],
             "straight_line_km": round(dist.straight_line_km, 2), "ratio": round(dist.ratio, 3),
             "road_km": [round(x, 1) for x in dist.road_km], "allowed_km": list(dist.allowed),
             "bearing_deg": round(direc.bearing_deg, 1), "compass16": direc.compass16,
@@ -81,14 +82,14 @@ def _geo_one(claim: Mapping[str, Any], start: str) -> dict[str, Any]:
             "direction_explanation": direc.explanation}
 
 
-def reference_candidates(claim_id: str) -> list[dict[str, Any]]:
+def reference_candidates(claim_id: str, article: str | None = None) -> list[dict[str, Any]]:
     """Every reference point a reader could take for a distance or direction claim, each checked."""
-    claim = _claim(claim_id)
+    claim = _claim(claim_id, article)
     if claim["kind"] not in ("distance", "direction"):
         raise unknown("distance or direction claim", claim_id,
-                      [c for c, r in _claims().items() if r["kind"] in ("distance", "direction")])
+                      [c for c, r in _claims(article).items() if r["kind"] in ("distance", "direction")])
     starts = list(claim.get("candidates") or [claim["from"]])
-    return [_geo_one(claim, s) for s in starts]
+    return [_geo_one(claim, s, article) for s in starts]
 
 
 def _best(options: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
@@ -102,8 +103,8 @@ def _best(options: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
     return min(options, key=lambda o: abs(o["ratio"] - 1)), "ambiguous: no single candidate fits best"
 
 
-def _geo_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
-    options = reference_candidates(claim["id"])
+def _geo_fact(claim: Mapping[str, Any], article: str | None = None) -> dict[str, Any]:
+    options = reference_candidates(claim["id"], article)
     best, how = _best(options)
     if claim["kind"] == "distance":
         out = _base(claim, best["straight_line_km"], best["distance_verdict"], best["distance_explanation"], GEO_DATA)
@@ -122,7 +123,7 @@ def _geo_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- area, count, date -----------------------------------------------------------------------------
 
-def _area_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
+def _area_fact(claim: Mapping[str, Any], article: str | None = None) -> dict[str, Any]:
     from course.numbers import circle_radius_km, reference_areas, square_side_km, tolerance
 
     allowed = tolerance(claim["stated"], claim.get("hedge"))
@@ -141,7 +142,7 @@ def _area_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _count_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
+def _count_fact(claim: Mapping[str, Any], article: str | None = None) -> dict[str, Any]:
     from course.numbers import parse_quantity
 
     stated = claim["stated"]
@@ -175,13 +176,13 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
-def _date_fact(claim: Mapping[str, Any]) -> dict[str, Any]:
+def _date_fact(claim: Mapping[str, Any], article: str | None = None) -> dict[str, Any]:
     from course.timeline import WEEKDAYS_NL, event, reference_day
 
-    ev = event(claim["event"])
+    ev = event(claim["event"], article)
     span = _iso(ev.start, ev.end)
-    rule = f"rule '{ev.rule}' from the reference day {reference_day():%A %d %B %Y}"
-    data = "course/data/events.toml (event rules) and course.timeline"
+    rule = f"rule '{ev.rule}' from the reference day {reference_day(article):%A %d %B %Y}"
+    data = f"{article_info(article).where('events.toml')} (event rules) and course.timeline"
     if "published_at" in claim:
         local = datetime.fromisoformat(claim["published_at"]).astimezone(_offset(claim["reader_utc_offset"]))
         ok = ev.start == local.date()
@@ -205,24 +206,24 @@ _CHECKERS = {"distance": _geo_fact, "direction": _geo_fact, "area": _area_fact, 
              "date": _date_fact}
 
 
-def _claim(claim_id: str) -> Mapping[str, Any]:
-    return lookup(_claims(), claim_id, "claim id", type_name="claim_id")
+def _claim(claim_id: str, article: str | None = None) -> Mapping[str, Any]:
+    return lookup(_claims(article), claim_id, "claim id", type_name="claim_id")
 
 
-def fact(claim_id: str) -> dict[str, Any]:
-    """One claim, checked (see the module docstring for the verdicts)."""
-    claim = _claim(claim_id)
-    return _CHECKERS[claim["kind"]](claim)
+def fact(claim_id: str, article: str | None = None) -> dict[str, Any]:
+    """One claim of *article* (None: the seed), checked (see the module docstring for the verdicts)."""
+    claim = _claim(claim_id, article)
+    return _CHECKERS[claim["kind"]](claim, article)
 
 
-@lru_cache(maxsize=1)
-def _all() -> str:
-    return json.dumps([fact(cid) for cid in _claims()], ensure_ascii=False)
+@per_article
+def _all(key: str) -> str:
+    return json.dumps([fact(cid, key) for cid in _claims(key)], ensure_ascii=False)
 
 
-def facts() -> list[dict[str, Any]]:
-    """Every claim of the article, checked, in the order of claims.toml."""
-    return json.loads(_all())
+def facts(article: str | None = None) -> list[dict[str, Any]]:
+    """Every claim of *article* (None: the seed), checked, in the order of its claims.toml."""
+    return json.loads(_all(article))
 
 
 def _value(x: Any) -> str:
@@ -233,10 +234,13 @@ def _value(x: Any) -> str:
     return str(x)
 
 
-def fact_sheet() -> str:
-    """A readable fact sheet of every checkable claim."""
+def fact_sheet(article: str | None = None) -> str:
+    """A readable fact sheet of every checkable claim of *article* (None: the seed)."""
+    checked = facts(article)
     lines = ["Fact sheet: the article's checkable numbers", ""]
-    for f in facts():
+    if article is not None:
+        lines[0] += f" ({article_info(article).id})"
+    for f in checked:
         lines.append(f"[{f['kind']}] {f['id']}: “{f['quote']}”")
         unit = f" {f['unit']}" if f["unit"] and f["kind"] in ("distance", "area") else ""
         lines.append(f"    stated: {f['stated']}{unit} | computed: {_value(f['computed'])}{unit if f['kind'] != 'area' else ''}"
@@ -245,21 +249,23 @@ def fact_sheet() -> str:
         lines.append(f"    data: {f['data']}")
         lines.append("")
     counts: dict[str, int] = {}
-    for f in facts():
+    for f in checked:
         counts[f["verdict"]] = counts.get(f["verdict"], 0) + 1
-    lines.append("verdicts: " + ", ".join(f"{v} {n}" for v, n in counts.items()))
+    lines.append("verdicts: " + (", ".join(f"{v} {n}" for v, n in counts.items()) or "none (no claims annotated)"))
     return "\n".join(lines)
 
 
 def add_arguments_facts(parser: argparse.ArgumentParser) -> None:
+    add_article_argument(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON array, one object per claim")
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
     """Print the fact sheet (or, with --json, the records)."""
+    article = getattr(args, "article", None)
     if args.json:
-        json.dump(facts(), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(facts(article), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(fact_sheet())
+        print(fact_sheet(article))
     return 0

@@ -1,8 +1,9 @@
 """How it is phrased: the course's taxonomy of framing techniques and the article's framing spans.
 
-The data live in ``course/data/techniques.toml`` (the taxonomy, with SemEval label mappings),
-``framing.toml`` (labelled spans of the article) and ``euphemisms.toml`` (plain meanings). A
-span's side is never stored: it comes from the speaker's record in ``actors.toml``.
+The taxonomy lives in ``course/data/techniques.toml`` (shared by every article, with SemEval label
+mappings); each article folder has ``framing.toml`` (its labelled spans) and ``euphemisms.toml``
+(plain meanings). A span's side is never stored: it comes from the speaker's record in the article's
+``actors.toml``. Every function that reads spans takes ``article`` (an id; None is the seed).
 
 Public API
 ----------
@@ -53,6 +54,7 @@ from functools import lru_cache
 from typing import Any
 
 from course.article import Span, _Spanned, split_sentences
+from course.articles import add_article_argument, per_article
 from course.errors import (
     CourseTypeError,
     CourseValueError,
@@ -212,15 +214,24 @@ def _mapping(record: Any, categories: Any = None) -> LabelMapping:
 
 
 @lru_cache(maxsize=1)
-def _data() -> tuple[dict[str, Technique], dict[str, str], tuple[FramingSpan, ...], tuple[Euphemism, ...]]:
-    from course.corpus import load_corpus
+def _taxonomy() -> tuple[dict[str, Technique], dict[str, str]]:
+    """The techniques and their families (course/data/techniques.toml, shared by every article)."""
+    from course.corpus import load_shared
 
-    corpus = load_corpus()
-    meta = corpus.meta("techniques")
-    cats = meta["semeval2023_categories"]
+    shared = load_shared("techniques")
+    cats = shared.meta["semeval2023_categories"]
     table = {r["id"]: Technique(r["id"], r["name"], r["family"], r["lexical"], r["definition"], r["example"],
                                 r["look_for"], _mapping(r["semeval2020"]), _mapping(r["semeval2023"], cats))
-             for r in corpus.records("techniques")}
+             for r in shared.records}
+    return table, dict(shared.meta["families"])
+
+
+@per_article
+def _data(key: str) -> tuple[tuple[FramingSpan, ...], tuple[Euphemism, ...]]:
+    """The framing spans and euphemisms of an article."""
+    from course.corpus import load_corpus
+
+    corpus = load_corpus(key)
     art = corpus.article
     found = tuple(FramingSpan(r["id"], r["technique"], r["speaker"], corpus.get("actors", r["speaker"])["side"],
                               r["rationale"], r["span"], art.paragraph_at(r["span"].start).id,
@@ -230,12 +241,12 @@ def _data() -> tuple[dict[str, Technique], dict[str, str], tuple[FramingSpan, ..
     eus = tuple(Euphemism(r["id"], by_id[r["framing"]], r["plain_en"], r["plain_nl"],
                           tuple((e["span"], e.get("note", "")) for e in r["evidence"]))
                 for r in corpus.records("euphemisms"))
-    return table, dict(meta["families"]), found, eus
+    return found, eus
 
 
 def techniques() -> list[Technique]:
     """The course's taxonomy, in the order of techniques.toml (grouped by family)."""
-    return list(_data()[0].values())
+    return list(_taxonomy()[0].values())
 
 
 def technique(tid: str) -> Technique:
@@ -245,54 +256,54 @@ def technique(tid: str) -> Technique:
 
 def _technique(tid: str, name: str) -> Technique:
     """``technique``, with errors that name the caller's parameter *name*."""
-    return lookup(_data()[0], tid, "technique id", type_name=name, name=name)
+    return lookup(_taxonomy()[0], tid, "technique id", type_name=name, name=name)
 
 
 def families() -> dict[str, str]:
     """The families of techniques: id -> what the techniques of that family do."""
-    return dict(_data()[1])
+    return dict(_taxonomy()[1])
 
 
-def _sides() -> set[str]:
+def _sides(article: str | None = None) -> set[str]:
     from course.corpus import load_corpus
 
-    return set(load_corpus().meta("actors")["sides"])
+    return set(load_corpus(article).meta("actors")["sides"])
 
 
 def spans(technique: str | None = None, speaker: str | None = None, side: str | None = None,
-          paragraph: str | None = None) -> list[FramingSpan]:
+          paragraph: str | None = None, article: str | None = None) -> list[FramingSpan]:
     """The article's framing spans in text order, optionally only one technique, speaker, side or paragraph."""
     from course.corpus import load_corpus
 
-    found = list(_data()[2])
+    found = list(_data(article)[0])
     if technique is not None:
         tid = _technique(technique, "technique").id
         found = [s for s in found if s.technique == tid]
     if speaker is not None:
-        found = [s for s in found if s.speaker == load_corpus().get("actors", speaker)["id"]]
+        found = [s for s in found if s.speaker == load_corpus(article).get("actors", speaker)["id"]]
     if side is not None:
         check_type(side, str, "side")
-        if side not in _sides():
-            raise unknown("side", side, sorted(_sides()), name="side")
+        if side not in _sides(article):
+            raise unknown("side", side, sorted(_sides(article)), name="side")
         found = [s for s in found if s.side == side]
     if paragraph is not None:
-        pid = load_corpus().article.paragraph(paragraph).id
+        pid = load_corpus(article).article.paragraph(paragraph).id
         found = [s for s in found if s.paragraph == pid]
     return sorted(found, key=lambda s: (s.start, s.end))
 
 
-def euphemisms() -> list[Euphemism]:
+def euphemisms(article: str | None = None) -> list[Euphemism]:
     """The article's euphemisms with their plain meaning, in text order."""
-    return sorted(_data()[3], key=lambda e: e.framing.start)
+    return sorted(_data(article)[1], key=lambda e: e.framing.start)
 
 
-def tally(by: str = "side") -> dict[str, dict[str, int]]:
+def tally(by: str = "side", article: str | None = None) -> dict[str, dict[str, int]]:
     """How many spans of each technique each side (``by="side"``) or speaker (``by="speaker"``) has."""
     check_type(by, str, "by")
     if by not in ("side", "speaker"):
         raise unknown("tally key", by, ["side", "speaker"], name="by")
     out: dict[str, Counter[str]] = {}
-    for s in spans():
+    for s in spans(article=article):
         out.setdefault(getattr(s, by), Counter())[s.technique] += 1
     return {key: dict(counts) for key, counts in out.items()}
 
@@ -379,7 +390,7 @@ def loaded_density(text: str, phrases: Iterable[str]) -> float:
     return 100.0 * len(_covered(found, ranges)) / len(found)
 
 
-def paragraph_density(include_contested: bool = True) -> list[Density]:
+def paragraph_density(include_contested: bool = True, article: str | None = None) -> list[Density]:
     """Loaded words per paragraph (not the date line), from the spans of lexical techniques.
 
     A word covered by spans of two speakers counts once, for the speaker of the shorter span.
@@ -387,8 +398,8 @@ def paragraph_density(include_contested: bool = True) -> list[Density]:
     from course.corpus import load_corpus
 
     check_type(include_contested, bool, "include_contested")
-    art = load_corpus().article
-    lexical = [s for s in spans() if technique(s.technique).lexical and (include_contested or not s.contested)]
+    art = load_corpus(article).article
+    lexical = [s for s in spans(article=article) if technique(s.technique).lexical and (include_contested or not s.contested)]
     out = []
     for p in art.paragraphs:
         if p.role == "dateline":
@@ -415,14 +426,14 @@ def score_quotes(text: str, predicted: Iterable[str], gold: Iterable[str]) -> Sc
                           _quote_ranges(text, gold, "the text", "gold"))
 
 
-def compare(quotes: Iterable[str], technique_id: str, paragraph: str) -> Scores:
+def compare(quotes: Iterable[str], technique_id: str, paragraph: str, article: str | None = None) -> Scores:
     """Score quotes selected in *paragraph* against the course's spans of *technique_id* there."""
     from course.corpus import load_corpus
 
     tid = _technique(technique_id, "technique_id").id
-    p = load_corpus().article.paragraph(paragraph)
+    p = load_corpus(article).article.paragraph(paragraph)
     predicted = [(p.start + a, p.start + b) for a, b in quote_ranges(p.text, quotes, f"paragraph {p.id}")]
-    return overlap_scores(predicted, [s.span for s in spans(technique=tid, paragraph=p.id)])
+    return overlap_scores(predicted, [s.span for s in spans(technique=tid, paragraph=p.id, article=article)])
 
 
 def _labels(values: Any, name: str) -> list[str]:
@@ -504,9 +515,9 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
     return agreement(a, b).kappa
 
 
-def contested_agreement(level: str = "technique") -> Agreement:
+def contested_agreement(level: str = "technique", article: str | None = None) -> Agreement:
     """The course's labels against a second annotator who takes the documented alternative wherever there is one."""
-    found = spans()
+    found = spans(article=article)
     return agreement([s.technique for s in found], [s.alternative or s.technique for s in found], level)
 
 
@@ -515,6 +526,7 @@ def contested_agreement(level: str = "technique") -> Agreement:
 
 
 def add_arguments_framing(parser: argparse.ArgumentParser) -> None:
+    add_article_argument(parser)
     parser.add_argument("--technique", help="only this technique (an id such as euphemism)")
     parser.add_argument("--side", help="only this side (such as reporter or russian-state)")
     parser.add_argument("--json", action="store_true", help="print a JSON array of spans")
@@ -522,7 +534,7 @@ def add_arguments_framing(parser: argparse.ArgumentParser) -> None:
 
 def cmd_framing(args: argparse.Namespace) -> int:
     """List the framing spans: paragraph, technique, speaker and side, the quote and the rationale."""
-    found = spans(technique=args.technique, side=args.side)
+    found = spans(technique=args.technique, side=args.side, article=getattr(args, "article", None))
     if args.json:
         json.dump([s.as_dict() for s in found], sys.stdout, ensure_ascii=False, indent=2)
         print()

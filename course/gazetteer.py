@@ -13,7 +13,7 @@ Public API
   ``.country(iso)``, ``.suggest(name)`` (the nearest spellings, for a name that is not found)
 - ``dutch_to_english(name) -> list[str]``: English-style spellings of a Dutch transliteration
   ("Izjoem" -> "Izyum", "Koepjansk" -> "Kupyansk"); ``lookup`` tries them when a name is not found.
-- ``place_point(place_id) -> GeoPlace``: the GeoNames record behind a corpus place
+- ``place_point(place_id, article=None) -> GeoPlace``: the GeoNames record behind a place of an article
 - ``GeoPlace``: geonameid, name, latitude, longitude (degrees), country, admin1, population
 
 >>> from course.gazetteer import load_gazetteer
@@ -238,11 +238,11 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(json.loads(EXTRACT_PATH.read_text(encoding="utf-8")))
 
 
-def place_point(place_id: str) -> GeoPlace:
-    """The GeoNames record whose coordinates stand for a corpus place (a region uses ``represented_by``)."""
+def place_point(place_id: str, article: str | None = None) -> GeoPlace:
+    """The GeoNames record whose coordinates stand for a place of *article* (a region uses ``represented_by``)."""
     from course.corpus import load_corpus
 
-    place = load_corpus().get("places", place_id)
+    place = load_corpus(article).get("places", place_id)
     gid = place.get("represented_by") or place.get("geonameid")
     if gid is None or place["kind"] in ("river", "entity"):
         raise CourseValueError(f"place {place_id!r} ({place['kind']}) has no single point in GeoNames data")

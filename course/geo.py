@@ -8,8 +8,9 @@ assumes.
 Public API
 ----------
 - ``Point``: a named position (latitude, longitude in degrees; GeoNames id when it has one).
-- ``locate(place, country=None) -> Point``: a course place id ("izium"), a place name in any
-  spelling ("Izjoem"), a GeoNames id, a ``GeoPlace`` or a ``(lat, lon)`` pair.
+- ``locate(place, country=None, article=None) -> Point``: a place id of the article ("izium"; the
+  seed unless *article* names another), a place name in any spelling ("Izjoem"), a GeoNames id, a
+  ``GeoPlace`` or a ``(lat, lon)`` pair. Every function that takes places takes ``article`` too.
 - ``check_latlon(lat, lon) -> (lat, lon)``: validated degrees, with a hint when they look swapped.
 - ``leg(a, b, model="wgs84") -> Leg``: distance (km), initial and final bearing (degrees), and the
   north-south component of the trip.
@@ -35,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from course.articles import per_article
 from course.errors import (
     CourseError,
     CourseTypeError,
@@ -123,13 +125,14 @@ def check_latlon(lat: Any, lon: Any) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def locate(place: Any, country: str | None = None) -> Point:
-    """A Point for *place*: a course place id, a name (any GeoNames or Dutch spelling), a GeoNames id,
-    a GeoPlace or Point, or a ``(lat, lon)`` pair. An ambiguous name raises an error listing candidates."""
-    return _locate(place, country, "place")
+def locate(place: Any, country: str | None = None, article: str | None = None) -> Point:
+    """A Point for *place*: a place id of *article* (None: the seed), a name (any GeoNames or Dutch
+    spelling), a GeoNames id, a GeoPlace or Point, or a ``(lat, lon)`` pair. An ambiguous name raises
+    an error listing candidates."""
+    return _locate(place, country, "place", article)
 
 
-def _locate(place: Any, country: str | None, name: str) -> Point:
+def _locate(place: Any, country: str | None, name: str, article: str | None = None) -> Point:
     """``locate``, with errors that name the caller's parameter *name* ("a", "b", "place")."""
     from course.gazetteer import GeoPlace, load_gazetteer, place_point
 
@@ -152,20 +155,21 @@ def _locate(place: Any, country: str | None, name: str) -> Point:
         if isinstance(place, (tuple, list)):
             lat, lon = check_latlon(place[0], place[1])
             return Point(f"({lat:.4f}, {lon:.4f})", lat, lon)
-        if place in _corpus_city_ids():
-            found = _locate(place_point(place), None, name)
-            return Point(_corpus_city_ids()[place], found.latitude, found.longitude, found.geonameid)
+        cities = _corpus_city_ids(article)
+        if place in cities:
+            found = _locate(place_point(place, article), None, name)
+            return Point(cities[place], found.latitude, found.longitude, found.geonameid)
         return _locate(load_gazetteer().resolve(place, country=country), None, name)
     except CourseError as err:
         raise type(err)(f"{name}: {err}") from None
 
 
-@lru_cache(maxsize=1)
-def _corpus_city_ids() -> dict[str, str]:
-    """Course place id -> English name, for the cities of the corpus."""
+@per_article
+def _corpus_city_ids(key: str) -> dict[str, str]:
+    """Place id -> English name, for the cities of an article's corpus."""
     from course.corpus import load_corpus
 
-    return {p["id"]: p["name"].split(",")[0] for p in load_corpus().records("places") if p["kind"] == "city"}
+    return {p["id"]: p["name"].split(",")[0] for p in load_corpus(key).records("places") if p["kind"] == "city"}
 
 
 # -- geodesics -------------------------------------------------------------------------------------
@@ -203,9 +207,9 @@ class Leg:
         return compass(self.bearing_deg, 16)
 
 
-def leg(a: Any, b: Any, model: str = "wgs84") -> Leg:
-    """The geodesic from *a* to *b* (see ``locate`` for what a place can be)."""
-    start, end = _locate(a, None, "a"), _locate(b, None, "b")
+def leg(a: Any, b: Any, model: str = "wgs84", article: str | None = None) -> Leg:
+    """The geodesic from *a* to *b* (see ``locate`` for what a place can be; place ids are *article*'s)."""
+    start, end = _locate(a, None, "a", article), _locate(b, None, "b", article)
     g = _geodesic(_model(model))
     line = g.Inverse(start.latitude, start.longitude, end.latitude, end.longitude)
     meridian = g.Inverse(start.latitude, start.longitude, end.latitude, start.longitude)["s12"]
@@ -219,19 +223,19 @@ def _wrap360(angle: float) -> float:
     return 0.0 if wrapped == 360.0 else wrapped
 
 
-def distance_km(a: Any, b: Any, model: str = "wgs84") -> float:
+def distance_km(a: Any, b: Any, model: str = "wgs84", article: str | None = None) -> float:
     """The shortest distance from *a* to *b* over the earth's surface, in km."""
-    return leg(a, b, model).distance_km
+    return leg(a, b, model, article).distance_km
 
 
-def bearing_deg(a: Any, b: Any, model: str = "wgs84") -> float:
+def bearing_deg(a: Any, b: Any, model: str = "wgs84", article: str | None = None) -> float:
     """The initial bearing from *a* towards *b*, in degrees clockwise from true north, in [0, 360)."""
-    return leg(a, b, model).bearing_deg
+    return leg(a, b, model, article).bearing_deg
 
 
-def destination(a: Any, bearing: float, km: float, model: str = "wgs84") -> Point:
+def destination(a: Any, bearing: float, km: float, model: str = "wgs84", article: str | None = None) -> Point:
     """The point *km* kilometres from *a* along the initial bearing *bearing* (degrees)."""
-    start = _locate(a, None, "a")
+    start = _locate(a, None, "a", article)
     az = check_number(bearing, "bearing", unit="degrees")
     dist = check_number(km, "km", low=0, unit="km")
     out = _geodesic(_model(model)).Direct(start.latitude, start.longitude, az, dist * 1000)
@@ -239,9 +243,9 @@ def destination(a: Any, bearing: float, km: float, model: str = "wgs84") -> Poin
     return Point(f"{dist:g} km at {az:g}° from {start.name}", out["lat2"], lon)
 
 
-def ring(a: Any, km: float, n: int = 121) -> list[tuple[float, float]]:
+def ring(a: Any, km: float, n: int = 121, article: str | None = None) -> list[tuple[float, float]]:
     """*n* (lat, lon) points at *km* kilometres from *a* in every direction: a geodesic circle."""
-    start = _locate(a, None, "a")
+    start = _locate(a, None, "a", article)
     check_number(km, "km", low=0, unit="km")
     if check_type(n, int, "n") < 2:
         raise CourseValueError(f"n must be at least 2 (the first point is repeated as the last); got {n!r}")
@@ -372,14 +376,15 @@ class DistanceCheck:
         return out
 
 
-def check_distance(stated_km: float, a: Any, b: Any, hedge: str | None = None) -> DistanceCheck:
+def check_distance(stated_km: float, a: Any, b: Any, hedge: str | None = None,
+                   article: str | None = None) -> DistanceCheck:
     """Judge "(hedge) *stated_km* km from *a* to *b*" against the WGS84 straight line and road detours."""
     from course.numbers import tolerance
 
     stated = check_number(stated_km, "stated_km", low=0, unit="km")
     if hedge is not None:
         check_text(hedge, "hedge")
-    line = leg(a, b)
+    line = leg(a, b, article=article)
     allowed = tolerance(stated, hedge)
     straight = line.distance_km
     road = road_range_km(straight)
@@ -422,10 +427,10 @@ class DirectionCheck:
                 "explanation": self.explanation}
 
 
-def check_direction(word: str, a: Any, b: Any) -> DirectionCheck:
+def check_direction(word: str, a: Any, b: Any, article: str | None = None) -> DirectionCheck:
     """Judge "*b* lies *word* of *a*" (e.g. "ten noordwesten") against the initial bearing from *a* to *b*."""
     sector = direction_sector(word)
-    line = leg(a, b)
+    line = leg(a, b, article=article)
     holds = sector.contains(line.bearing_deg)
     off = abs((line.bearing_deg - sector.centre + 180) % 360 - 180)
     point = compass(line.bearing_deg, 16, words=True)

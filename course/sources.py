@@ -1,8 +1,9 @@
 """Who says so: attributions after PARC (source, cue, content), chains of citation, verification,
 voice share, the cue lexicon, and a rule-based attribution finder for Dutch.
 
-The gold annotations are ``course/data/attributions.toml``; sides and types come from the actor
-records (``course/data/actors.toml``); the cue lexicon is ``course/data/cues.toml``.
+The gold annotations are each article's ``attributions.toml``; sides and types come from its actor
+records (``actors.toml``); the cue lexicon is ``course/data/cues.toml``, shared by every article.
+Every function that reads attributions takes ``article`` (an article id or folder; None is the seed).
 
 Public API
 ----------
@@ -42,6 +43,7 @@ from functools import lru_cache
 from typing import Any
 
 from course.article import Span, extract_quotations, split_sentences
+from course.articles import add_article_argument, per_article
 from course.errors import CourseTypeError, CourseValueError, check_text, check_type, describe, unknown
 
 __all__ = [
@@ -134,11 +136,11 @@ class Attribution:
         return f"{self.id}: {self.named_as} —{self.cue}→ {self.content.text[:60]}"
 
 
-@lru_cache(maxsize=1)
-def _load() -> tuple[Attribution, ...]:
+@per_article
+def _load(key: str) -> tuple[Attribution, ...]:
     from course.corpus import load_corpus
 
-    corpus = load_corpus()
+    corpus = load_corpus(key)
     art = corpus.article
     out = []
     for r in corpus.records("attributions"):
@@ -157,30 +159,30 @@ def _load() -> tuple[Attribution, ...]:
     return tuple(sorted(out, key=lambda a: (a.cues[0].start, a.content.start)))
 
 
-def attributions() -> tuple[Attribution, ...]:
-    """Every attribution in the article, in the order of the text."""
-    return _load()
+def attributions(article: str | None = None) -> tuple[Attribution, ...]:
+    """Every attribution in the article (None: the seed), in the order of the text."""
+    return _load(article)
 
 
-def _by_id() -> dict[str, Attribution]:
-    return {a.id: a for a in _load()}
+def _by_id(article: str | None = None) -> dict[str, Attribution]:
+    return {a.id: a for a in _load(article)}
 
 
-def attribution(aid: str) -> Attribution:
+def attribution(aid: str, article: str | None = None) -> Attribution:
     """The attribution with id *aid*, such as ``'p02.tass'``."""
     check_type(aid, str, "aid")
-    table = _by_id()
+    table = _by_id(article)
     if aid not in table:
         raise unknown("attribution id", aid, table, name="aid")
     return table[aid]
 
 
-def _actor_id(source: str) -> str:
+def _actor_id(source: str, article: str | None = None) -> str:
     """An actor id from an id or a name (any case); raises UnknownIdError with suggestions."""
     from course.corpus import load_corpus
 
     check_text(source, "source")
-    actors = load_corpus().records("actors")
+    actors = load_corpus(article).records("actors")
     ids = [a["id"] for a in actors]
     if source in ids:
         return source
@@ -190,13 +192,13 @@ def _actor_id(source: str) -> str:
     raise unknown("source (an actor id or name)", source, ids)
 
 
-def who_said(source: str) -> list[Attribution]:
+def who_said(source: str, article: str | None = None) -> list[Attribution]:
     """The attributions of *source* (an actor id such as ``'isw'`` or a name such as ``'Reuters'``)."""
-    actor = _actor_id(source)
-    return [a for a in _load() if a.source == actor]
+    actor = _actor_id(source, article)
+    return [a for a in _load(article) if a.source == actor]
 
 
-def source_of(quote: str, occurrence: int | None = None) -> list[Attribution]:
+def source_of(quote: str, occurrence: int | None = None, article: str | None = None) -> list[Attribution]:
     """The attributions whose content holds the exact *quote*, innermost first.
 
     An empty list means the words are the reporter's own. A quote that repeats is looked up at every
@@ -204,35 +206,35 @@ def source_of(quote: str, occurrence: int | None = None) -> list[Attribution]:
     """
     from course.article import load_article
 
-    art = load_article()
+    art = load_article(article)
     spans = [art.find(quote, occurrence)] if occurrence is not None else art.find_all(quote)
     if not spans:
         art.find(quote)  # raises with a hint
-    hits = [a for a in _load() if any(a.content.contains(s) for s in spans)]
-    return sorted(hits, key=lambda a: (len(a.content), -_depth(a)))
+    hits = [a for a in _load(article) if any(a.content.contains(s) for s in spans)]
+    return sorted(hits, key=lambda a: (len(a.content), -_depth(a, article)))
 
 
-def links() -> dict[str, tuple[str, str | None]]:
+def links(article: str | None = None) -> dict[str, tuple[str, str | None]]:
     """Attribution id -> (source actor id, id of the attribution it relies on, or None)."""
-    return {a.id: (a.source, a.via) for a in _load()}
+    return {a.id: (a.source, a.via) for a in _load(article)}
 
 
-def chain(aid: str) -> list[Attribution]:
+def chain(aid: str, article: str | None = None) -> list[Attribution]:
     """The attribution *aid* and, outward, every attribution it reaches the article through."""
-    seen: list[Attribution] = [attribution(aid)]
+    seen: list[Attribution] = [attribution(aid, article)]
     while seen[-1].via is not None:
-        nxt = attribution(seen[-1].via)
+        nxt = attribution(seen[-1].via, article)
         if nxt in seen:  # the corpus test forbids loops; stop rather than spin
             raise CourseValueError(f"the chain of {aid!r} loops back to {nxt.id!r}")
         seen.append(nxt)
     return seen
 
 
-def _depth(a: Attribution) -> int:
-    return len(chain(a.id)) - 1
+def _depth(a: Attribution, article: str | None = None) -> int:
+    return len(chain(a.id, article)) - 1
 
 
-def claims() -> list[Attribution]:
+def claims(article: str | None = None) -> list[Attribution]:
     """One attribution per distinct content that carries a claim.
 
     Left out: photo credits and scare quotes (no claim), relays (TASS passing on the ministry), and a
@@ -240,7 +242,7 @@ def claims() -> list[Attribution]:
     """
     out: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
-    for a in _load():
+    for a in _load(article):
         key = (a.content.start, a.content.end)
         if a.form in NOT_CLAIMS or a.relay or key in seen:
             continue
@@ -249,11 +251,11 @@ def claims() -> list[Attribution]:
     return out
 
 
-def by_verification(claims_only: bool = True) -> dict[str, list[Attribution]]:
+def by_verification(claims_only: bool = True, article: str | None = None) -> dict[str, list[Attribution]]:
     """Status -> attributions with that status as the text gives it (every status is a key)."""
     check_type(claims_only, bool, "claims_only")
     table: dict[str, list[Attribution]] = {s: [] for s in STATUSES}
-    for a in (claims() if claims_only else _load()):
+    for a in (claims(article) if claims_only else _load(article)):
         table[a.status].append(a)
     return table
 
@@ -269,17 +271,17 @@ class Citation:
     credits: int  # how many of the attributions are photo credits
 
 
-def citations() -> list[Citation]:
+def citations(article: str | None = None) -> list[Citation]:
     """Who cites whom: one edge per (source, next link), the article's own voice being ``'reporter'``.
 
     Scare quotes (the reporter quoting nobody) and links from a source to itself (Popova's caption
     through her own post) are left out.
     """
     edges: dict[tuple[str, str], list[Attribution]] = {}
-    for a in _load():
+    for a in _load(article):
         if a.form == "scare-quote":
             continue
-        to = attribution(a.via).source if a.via else REPORTER
+        to = attribution(a.via, article).source if a.via else REPORTER
         if to != a.source:
             edges.setdefault((a.source, to), []).append(a)
     return [Citation(o, t, tuple(a.id for a in group),
@@ -294,17 +296,21 @@ def citations() -> list[Citation]:
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
-@lru_cache(maxsize=1)
-def _voiced() -> tuple[Attribution, ...]:
+@per_article
+def _voiced(key: str) -> tuple[Attribution, ...]:
     """Attributions that give their source a voice, innermost first (credits and platforms do not)."""
-    eligible = [a for a in _load() if a.form != "credit" and a.side != "platform"]
-    return tuple(sorted(eligible, key=lambda a: (len(a.content), -_depth(a))))
+    eligible = [a for a in _load(key) if a.form != "credit" and a.side != "platform"]
+    return tuple(sorted(eligible, key=lambda a: (len(a.content), -_depth(a, key))))
 
 
-def speaker_at(offset: int) -> Attribution | None:
+def speaker_at(offset: int, article: str | None = None) -> Attribution | None:
     """The innermost attribution whose content holds character *offset*; None for the reporter's own words."""
     check_type(offset, int, "offset")
-    for a in _voiced():
+    return _speaker_in(_voiced(article), offset)
+
+
+def _speaker_in(voiced: tuple[Attribution, ...], offset: int) -> Attribution | None:
+    for a in voiced:
         if a.content.start <= offset < a.content.end:
             return a
     return None
@@ -324,12 +330,12 @@ class Voice:
         return self.quoted + self.paraphrased
 
 
-def _counted_ranges() -> list[tuple[int, int]]:
+def _counted_ranges(article: str | None = None) -> list[tuple[int, int]]:
     """The text whose words count: body paragraphs, subheadings and caption text (not credits or buttons)."""
     from course.article import load_article
 
     out = []
-    for p in load_article().paragraphs:
+    for p in load_article(article).paragraphs:
         if p.role in ("body", "subheading"):
             out.append((p.start, p.end))
         elif p.role == "caption":
@@ -337,17 +343,20 @@ def _counted_ranges() -> list[tuple[int, int]]:
     return out
 
 
-def voice_share() -> list[Voice]:
+def voice_share(article: str | None = None) -> list[Voice]:
     """Words per side, split into quoted and paraphrased, largest first; the reporter's own words included."""
     from course.article import load_article
+    from course.articles import article_key
 
-    art = load_article()
+    key = article_key(article)
+    art = load_article(key)
     quoted_ranges = [(q.inner.start, q.inner.end) for q in art.quotations]
     counts: dict[str, list[int]] = {}
     total = 0
-    for lo, hi in _counted_ranges():
+    voiced = _voiced(key)
+    for lo, hi in _counted_ranges(key):
         for m in _WORD.finditer(art.text, lo, hi):
-            speaker = speaker_at(m.start())
+            speaker = _speaker_in(voiced, m.start())
             side = speaker.side if speaker else REPORTER
             quoted = any(a <= m.start() < b for a, b in quoted_ranges)
             counts.setdefault(side, [0, 0])[0 if quoted else 1] += 1
@@ -375,11 +384,11 @@ class Cue:
 
 @lru_cache(maxsize=1)
 def cue_lexicon() -> tuple[Cue, ...]:
-    """Every cue of the lexicon (course/data/cues.toml)."""
-    from course.corpus import load_corpus
+    """Every cue of the lexicon (course/data/cues.toml, shared by every article)."""
+    from course.corpus import load_shared
 
     return tuple(Cue(r["id"], tuple(r["forms"]), r["en"], r["stance"], r["kind"], r["finder"], r.get("note", ""))
-                 for r in load_corpus().records("cues"))
+                 for r in load_shared("cues").records)
 
 
 def _pattern(form: str) -> re.Pattern[str]:
@@ -697,7 +706,8 @@ def _why_missed(a: Attribution) -> str:
     return "the cue is in the lexicon, but the rule found no content next to it"
 
 
-def score_finder(rules: Sequence[Callable[[str], Any]] = (), base: bool = True) -> FinderScore:
+def score_finder(rules: Sequence[Callable[[str], Any]] = (), base: bool = True,
+                 article: str | None = None) -> FinderScore:
     """Run the finder (base rules plus *rules*) on the article's body and captions; score it against the gold.
 
     A proposal is right when its cue overlaps the cue of a gold attribution; a gold attribution is found
@@ -707,13 +717,13 @@ def score_finder(rules: Sequence[Callable[[str], Any]] = (), base: bool = True) 
     from course.article import load_article
     from course.spans import overlap_scores
 
-    art = load_article()
+    art = load_article(article)
     found: list[Found] = []
     for p in art.paragraphs:
         if p.role in ("body", "caption"):
             for f in find_attributions(p.text, rules, base):
                 found.append(f.shifted(p.start))
-    gold = _load()
+    gold = _load(article)
 
     def hits(cue: tuple[int, int], a: Attribution) -> bool:
         return any(cue[0] < c.end and c.start < cue[1] for c in a.cues)
@@ -728,7 +738,7 @@ def score_finder(rules: Sequence[Callable[[str], Any]] = (), base: bool = True) 
         else:
             missed.append(Miss(a, _why_missed(a)))
     precision = (len(found) - len(spurious)) / len(found) if found else 0.0
-    recall = len(matched) / len(gold)
+    recall = len(matched) / len(gold) if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     by_form = {form: (sum(1 for a in gold if a.form == form and a.id in matched),
                       sum(1 for a in gold if a.form == form)) for form in FORMS}
@@ -741,11 +751,11 @@ def score_finder(rules: Sequence[Callable[[str], Any]] = (), base: bool = True) 
 # Reader layers and plain records
 
 
-def attribution_layers() -> list[Any]:
+def attribution_layers(article: str | None = None) -> list[Any]:
     """Two highlight layers for ``course.widgets.Reader``: the cues, and the content with its source."""
     from course.widgets import Layer
 
-    atts = _load()
+    atts = _load(article)
     cue_marks = sorted(((c, f"cue of {a.id}: {a.named_as} ({a.side})") for a in atts for c in a.cues),
                        key=lambda m: m[0].start)
     content_marks = sorted(((a.content, f"{a.source_name} [{a.side}, {a.source_type}] via {a.via or 'nobody'}; "
@@ -756,7 +766,7 @@ def attribution_layers() -> list[Any]:
     ]
 
 
-def as_records() -> list[dict[str, Any]]:
+def as_records(article: str | None = None) -> list[dict[str, Any]]:
     """Every attribution as a plain dict (the ``--json`` output): exact text from the article, offsets."""
     return [{
         "id": a.id, "source": a.source_text.text if a.source_text else None, "actor": a.source,
@@ -765,7 +775,7 @@ def as_records() -> list[dict[str, Any]]:
         "form": a.form, "via": a.via, "relay": a.relay, "platform": a.platform, "verification": a.status,
         "verified_by": a.verified_by, "evidence": a.evidence.text if a.evidence else None,
         "paragraph": a.paragraph, "sentence": a.sentence, "note": a.note,
-    } for a in _load()]
+    } for a in _load(article)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -773,6 +783,7 @@ def as_records() -> list[dict[str, Any]]:
 
 
 def add_arguments_sources(parser: argparse.ArgumentParser) -> None:
+    add_article_argument(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON array of attributions")
     parser.add_argument("--source", metavar="ACTOR", help="only the attributions of this actor (id or name)")
     parser.add_argument("--status", metavar="STATUS", help=f"only this verification status ({', '.join(STATUSES)})")
@@ -784,8 +795,8 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _print_finder() -> None:
-    score = score_finder()
+def _print_finder(article: str | None = None) -> None:
+    score = score_finder(article=article)
     print(f"Rule-based attribution finder on the article ({len(score.matched) + len(score.missed)} gold attributions)")
     print(f"  precision {score.precision:.3f}   recall {score.recall:.3f}   F1 {score.f1:.3f}   "
           f"content overlap F1 {score.content_f1:.3f}")
@@ -803,12 +814,13 @@ def _print_finder() -> None:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     """Print the article's attributions as a table (or JSON), or the finder's scores."""
+    article = getattr(args, "article", None)
     if getattr(args, "finder", False):
-        _print_finder()
+        _print_finder(article)
         return 0
-    rows = list(_load())
+    rows = list(_load(article))
     if args.source:
-        actor = _actor_id(args.source)
+        actor = _actor_id(args.source, article)
         rows = [a for a in rows if a.source == actor]
     if args.status:
         if args.status not in STATUSES:
@@ -816,13 +828,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
         rows = [a for a in rows if a.status == args.status]
     if args.json:
         keep = {a.id for a in rows}
-        json.dump([r for r in as_records() if r["id"] in keep], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([r for r in as_records(article) if r["id"] in keep], sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     print(f"{'id':<24} {'side':<17} {'source (as named)':<26} {'cue':<22} {'form':<11} {'verification':<13} via")
     for a in rows:
         print(f"{a.id:<24} {a.side:<17} {_clip(a.named_as, 26):<26} {_clip(a.cue, 22):<22} {a.form:<11} "
               f"{a.status:<13} {a.via or ''}")
-    print(f"\n{len(rows)} attribution(s); sides and types from course/data/actors.toml; "
+    print(f"\n{len(rows)} attribution(s); sides and types from the article's actors.toml; "
           "--json for every field, --finder for the rule-based finder")
     return 0

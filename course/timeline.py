@@ -2,7 +2,7 @@
 
 A Dutch news report says "zaterdag" (Saturday) without "last" or "this": it means the most recent
 Saturday on or before the day the report speaks from. The article's date line gives only
-"2022-09", so the reference day is an inference kept in ``course/data/events.toml`` with its
+"2022-09", so the reference day is an inference kept in the article's ``events.toml`` with its
 evidence; ``reference_day()`` checks it against the date line and the weekday word.
 
 Public API
@@ -13,7 +13,8 @@ Public API
 - ``resolve_phrase(phrase, reference) -> (first, last)``: any of the above, plus "deze week",
   "vorige week", "vandaag", "gisteren", "eergisteren" and "een dag nadat" (the other event is a day
   earlier than *reference*).
-- ``reference_day() -> date`` and ``events() -> list[Event]``: the story, dated by rule.
+- ``reference_day(article=None) -> date`` and ``events(article=None) -> list[Event]``: the story of an
+  article (None: the seed), dated by rule; ``event(id, article=None)``.
 
 >>> from datetime import date
 >>> from course.timeline import resolve_weekday
@@ -27,12 +28,12 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from course.article import Span
+from course.articles import per_article
 from course.errors import AnnotationError, CourseTypeError, check_text, check_type, unknown
 
-__all__ = ["MONTHS_NL", "WEEKDAYS_NL", "Event", "events", "reference_day", "resolve_month",
+__all__ = ["MONTHS_NL", "WEEKDAYS_NL", "Event", "event", "events", "reference_day", "resolve_month",
            "resolve_phrase", "resolve_weekday", "week_of"]
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -131,12 +132,13 @@ class Event:
         return self.start is not None and self.start == self.end
 
 
-@lru_cache(maxsize=1)
-def reference_day() -> date:
-    """The day the article's weekday words count from, checked against its date line and weekday word."""
+@per_article
+def reference_day(key: str) -> date:
+    """The day the weekday words of *article* (None: the seed) count from, checked against its date line
+    and weekday word."""
     from course.corpus import load_corpus
 
-    ref = load_corpus().meta("events")["reference"]
+    ref = load_corpus(key).meta("events")["reference"]
     day = date.fromisoformat(ref["date"])
     dateline = ref["dateline"]["span"].text
     if day.strftime("%Y-%m") != dateline[:7]:
@@ -172,12 +174,12 @@ def _date_one(record: dict, dated: dict[str, Event], ref: date) -> tuple[date | 
     raise AnnotationError(f"events.toml: event {record['id']!r} has unknown rule {rule!r}")
 
 
-@lru_cache(maxsize=1)
-def _events() -> tuple[Event, ...]:
+@per_article
+def _events(key: str) -> tuple[Event, ...]:
     from course.corpus import load_corpus
 
-    ref = reference_day()
-    records = {r["id"]: r for r in load_corpus().records("events")}
+    ref = reference_day(key)
+    records = {r["id"]: r for r in load_corpus(key).records("events")}
     dated: dict[str, Event] = {}
     pending = list(records)
     while pending:
@@ -197,15 +199,15 @@ def _events() -> tuple[Event, ...]:
     return tuple(dated[rid] for rid in records)
 
 
-def events() -> list[Event]:
+def events(article: str | None = None) -> list[Event]:
     """Every event of the story, in the order of the annotation file, with dates from its rule."""
-    return list(_events())
+    return list(_events(article))
 
 
-def event(eid: str) -> Event:
+def event(eid: str, article: str | None = None) -> Event:
     """One event by id."""
     check_type(eid, str, "event id")
-    table = {e.id: e for e in _events()}
+    table = {e.id: e for e in events(article)}
     if eid not in table:
         raise unknown("event id", eid, table)
     return table[eid]

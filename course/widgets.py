@@ -56,11 +56,11 @@ class Layer:
             raise unknown("layer colour", self.colour, OKABE_ITO)
 
 
-def builtin_layers() -> list[Layer]:
-    """The foundation's layers: place and actor mentions, quotations, glossary terms."""
+def builtin_layers(article: str | None = None) -> list[Layer]:
+    """The foundation's layers of *article* (None: the seed): place and actor mentions, quotations, glossary terms."""
     from course.corpus import load_corpus, word_occurrences
 
-    corpus = load_corpus()
+    corpus = load_corpus(article)
     art = corpus.article
     place_marks: list[tuple[Span, str]] = []
     explicit = {}
@@ -136,14 +136,14 @@ class Reader:
 
     LANGUAGES = {"nl": "Nederlands", "en": "English"}
 
-    def __init__(self, layers: Iterable[Layer] | None = None, start: str = "p01") -> None:
+    def __init__(self, layers: Iterable[Layer] | None = None, start: str = "p01", article: str | None = None) -> None:
         from course.corpus import load_corpus
 
         if layers is not None and (isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__")):
             raise CourseTypeError(f"layers must be a list of Layer objects; got {type(layers).__name__}")
-        corpus = load_corpus()
+        corpus = load_corpus(article)
         self.article = corpus.article
-        self.layers = {layer.name: layer for layer in (builtin_layers() if layers is None else layers)}
+        self.layers = {layer.name: layer for layer in (builtin_layers(article) if layers is None else layers)}
         for layer in self.layers.values():
             check_type(layer, Layer, "layer")
         self.gloss = {r["id"]: r["en"] for r in corpus.records("gloss")}

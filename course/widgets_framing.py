@@ -30,16 +30,16 @@ FAMILY_COLOURS = {"softening": "sky", "amplifying": "vermillion", "labelling": "
                   "distancing": "purple", "rallying": "blue", "arguing": "green"}
 
 
-def framing_layers() -> list[Layer]:
+def framing_layers(article: str | None = None) -> list[Layer]:
     """One highlight layer per technique used in the article; the tooltip names speaker, side and rationale."""
     from course.corpus import load_corpus
     from course.framing import spans, techniques
 
-    corpus = load_corpus()
+    corpus = load_corpus(article)
     layers = []
     for t in techniques():
         marks = []
-        for s in spans(technique=t.id):
+        for s in spans(technique=t.id, article=article):
             who = corpus.get("actors", s.speaker)["name"]
             tip = f"{t.name} · {who} [{s.side}]: {s.rationale}"
             if s.contested:
@@ -54,8 +54,9 @@ def framing_layers() -> list[Layer]:
 class FramingReader:
     """The article reader with framing layers, plus a panel with the selected technique's definition."""
 
-    def __init__(self, technique: str | None = None, start: str = "p02") -> None:
-        self.reader = Reader(layers=framing_layers(), start=start)
+    def __init__(self, technique: str | None = None, start: str = "p02", article: str | None = None) -> None:
+        self._article = article
+        self.reader = Reader(layers=framing_layers(article), start=start, article=article)
         self.selected: str | None = None
         self._widget: Any = None
         if technique is not None:
@@ -72,7 +73,7 @@ class FramingReader:
         for name in self.reader.layers:
             self.reader.toggle(name, name == t.id)
         self.selected = t.id
-        self.reader.show(spans(technique=t.id)[0].paragraph)
+        self.reader.show(spans(technique=t.id, article=self._article)[0].paragraph)
         return self._refresh()
 
     def show(self, pid: str) -> "FramingReader":
@@ -89,7 +90,7 @@ class FramingReader:
                     "and every place the article uses it.</div>")
         t = technique(self.selected)
         colour = OKABE_ITO[FAMILY_COLOURS[t.family]]
-        found = spans(technique=t.id)
+        found = spans(technique=t.id, article=self._article)
         here = [s for s in found if s.paragraph == self.reader.current.id]
         labels = "".join(
             f"<li>{name}: <code>{html.escape(m.label)}</code>{'' if m.fit == 'same' else f' ({m.fit})'}"

@@ -17,7 +17,8 @@ from course import framing
 from course.article import load_article
 from course.checks import check, question
 from course.cli import main
-from course.corpus import DATA_DIR, SCHEMA_DIR, load_corpus, validate
+from course.articles import article_info
+from course.corpus import SCHEMA_DIR, load_corpus, validate
 from course.errors import AnnotationError, CourseTypeError, CourseValueError, QuoteNotFoundError, UnknownIdError
 
 ART = load_article()
@@ -42,7 +43,7 @@ def test_techniques_sides_and_alternatives_come_from_the_records() -> None:
         assert s.side == corpus.get("actors", s.speaker)["side"]
         if s.alternative is not None:
             assert s.alternative in ids and s.alternative != s.technique and s.contested
-    raw = tomllib.loads((DATA_DIR / "framing.toml").read_text(encoding="utf-8"))["span"]
+    raw = tomllib.loads((article_info().folder / "framing.toml").read_text(encoding="utf-8"))["span"]
     assert not any("side" in r for r in raw), "the side must come from actors.toml, never be typed twice"
 
 
@@ -121,7 +122,7 @@ def test_euphemisms_point_at_softening_spans_with_evidence() -> None:
 
 def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(article_info().folder, data)
     path = data / "framing.toml"
     text = path.read_text(encoding="utf-8")
     assert old in text

@@ -260,7 +260,7 @@ def write_report(analyses: list[AssignmentAnalysis], folder: Path, tracks: dict[
 
 
 def add_arguments_report(parser: argparse.ArgumentParser) -> None:
-    from course.grading.parallel import add_common_arguments
+    from course.grading.options import add_common_arguments
 
     add_common_arguments(parser)
     parser.add_argument("--out", help="folder for index.html and its figures (default: <course folder>/report)")
@@ -269,7 +269,7 @@ def add_arguments_report(parser: argparse.ArgumentParser) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Item analysis of the gradebook: HTML with figures, and a summary on the terminal."""
     from course.grading.gradebook import GradingError, cell_scores, check_gradebook, redact
-    from course.grading.parallel import resolve
+    from course.grading.options import resolve
 
     root, url, names = resolve(args)
     check_gradebook(url)

@@ -50,8 +50,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from course.errors import CourseValueError, check_items, check_number, check_path, check_type, unknown
-from course.grading.gradebook import (GradingError, _check_url, check_gradebook, course_root, db_url, known_assignment,
-                                      redact, source_assignments, submissions, submitted_students, tool_env)
+from course.grading.gradebook import (GradingError, _check_url, check_gradebook, known_assignment, redact, submissions,
+                                      submitted_students, tool_env)
+from course.grading.options import add_common_arguments, resolve
 
 __all__ = ["Failure", "GradeRun", "Task", "add_arguments_grade", "cmd_grade", "grade", "plan", "submission_digest"]
 
@@ -503,26 +504,6 @@ def _run_tasks(pool: _Pool, tasks: list[Task], workers: list[_Worker | None], ru
 
 
 # --- the command ---------------------------------------------------------------------------------------------
-
-def add_common_arguments(parser: argparse.ArgumentParser, assignments: bool = True) -> None:
-    """--root and --db, and the assignments to work on: shared by the instructor commands."""
-    if assignments:
-        parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
-                            help="assignments to work on (default: every assignment in source/)")
-    parser.add_argument("--root", help="the nbgrader course folder (default: ./, ./assignments or the repository's)")
-    parser.add_argument("--db", help="gradebook database URL, e.g. postgresql://grader@db.example.org/course "
-                                     "(default: $COURSE_DB_URL, else SQLite gradebook.db in the course folder)")
-
-
-def resolve(args: argparse.Namespace) -> tuple[Path, str, list[str]]:
-    """(course root, gradebook URL, assignments) from the common arguments."""
-    root = course_root(args.root)
-    url = db_url(root, args.db)
-    names = list(getattr(args, "assignments", None) or source_assignments(root))
-    if not names:
-        raise GradingError(f"no assignments in {root / 'source'}")
-    return root, url, names
-
 
 def add_arguments_grade(parser: argparse.ArgumentParser) -> None:
     add_common_arguments(parser)

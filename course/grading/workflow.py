@@ -31,7 +31,7 @@ from typing import Any
 from course.errors import check_path, check_text, check_type
 from course.grading.gradebook import (CellScore, GradingError, _check_url, cell_scores, check_gradebook, nbgrader_ok,
                                       open_api, redact, submissions)
-from course.grading.parallel import add_common_arguments, resolve
+from course.grading.options import add_common_arguments, resolve
 
 __all__ = ["ReleaseSummary", "add_arguments_export", "add_arguments_feedback", "add_arguments_release", "cmd_export",
            "cmd_feedback", "cmd_release", "collect", "export", "feedback", "release", "with_work"]

@@ -1,5 +1,7 @@
 """Figures for lesson 01: the claimed distances on a map, claimed against measured, and the area.
 
+Each takes ``article`` (an article id or folder; None is the seed), except ``area_chart``, which draws any area.
+
 - ``distance_map()``: the places, with rings at the claimed distances around each reference point,
   the straight lines with their length and bearing, a scale bar, a north arrow and a projection note.
 - ``claims_chart()``: for each distance claim and reference point, the range the hedge allows, the
@@ -25,40 +27,41 @@ _CLAIM_COLOURS = ("vermillion", "blue", "green", "purple")
 _REFERENCE_STYLES = ("-", "--", ":")
 
 
-def _rings() -> list[tuple[str, str, float, str]]:
+def _rings(article: str | None = None) -> list[tuple[str, str, float, str]]:
     """(claim id, reference place id, stated km, target place id) for every ring the map draws."""
     from course.corpus import load_corpus
 
     out = []
-    for claim in load_corpus().records("claims"):
+    for claim in load_corpus(article).records("claims"):
         if claim["kind"] == "distance":
             for start in claim.get("candidates") or [claim["from"]]:
                 out.append((claim["id"], start, float(claim["stated"]), claim["to"]))
     return out
 
 
-def distance_map() -> Any:
+def distance_map(article: str | None = None) -> Any:
     """The article's distance claims on a map: rings at the claimed distance around each reference point."""
     from course.geo import leg, locate, ring
     from course.plots.overview import frame_map
 
     plt = pyplot()
-    rings = _rings()
+    rings = _rings(article)
     fig, ax = plt.subplots(figsize=(7.4, 7.4))
     lats: list[float] = []
     lons: list[float] = []
     claim_ids = list(dict.fromkeys(r[0] for r in rings))
     for claim_id, start, km, target in rings:
-        pts = ring(start, km)
+        pts = ring(start, km, article=article)
         colour = OKABE_ITO[_CLAIM_COLOURS[claim_ids.index(claim_id) % len(_CLAIM_COLOURS)]][0]
         nth = [r[1] for r in rings if r[0] == claim_id].index(start)
         ax.plot([p[1] for p in pts], [p[0] for p in pts], _REFERENCE_STYLES[nth % 3], color=colour, linewidth=1.4,
-                label=f"{km:g} km around {locate(start).name} (claim: {locate(target).name})")
+                label=f"{km:g} km around {locate(start, article=article).name} "
+                      f"(claim: {locate(target, article=article).name})")
         lats += [p[0] for p in pts]
         lons += [p[1] for p in pts]
     drawn = set()
     for _, start, _, target in rings:
-        line = leg(start, target)
+        line = leg(start, target, article=article)
         ax.plot([line.start.longitude, line.end.longitude], [line.start.latitude, line.end.latitude],
                 color="#555555", linewidth=1, zorder=2)
         mid = ((line.start.longitude + line.end.longitude) / 2, (line.start.latitude + line.end.latitude) / 2)
@@ -81,16 +84,16 @@ def distance_map() -> Any:
     return finish(fig)
 
 
-def claims_chart() -> Any:
+def claims_chart(article: str | None = None) -> Any:
     """Claimed against measured: hedge range, straight line and road range for every distance claim."""
     from course.facts import reference_candidates
     from course.corpus import load_corpus
 
     plt = pyplot()
     rows = []
-    for claim in load_corpus().records("claims"):
+    for claim in load_corpus(article).records("claims"):
         if claim["kind"] == "distance":
-            for option in reference_candidates(claim["id"]):
+            for option in reference_candidates(claim["id"], article):
                 rows.append((claim, option))
     fig, ax = plt.subplots(figsize=(8.6, 1.6 + 0.85 * len(rows)))
     for y, (claim, o) in enumerate(rows):

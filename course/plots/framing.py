@@ -15,8 +15,17 @@ from course.widgets import OKABE_ITO
 
 __all__ = ["CREDIT_FRAMING", "SIDE_COLOURS", "SIDE_LABELS", "density_map", "techniques_by_side"]
 
-CREDIT_FRAMING = ("Spans: the course's annotation of the article (course/data/framing.toml, CC BY 4.0); taxonomy after "
+CREDIT_FRAMING = ("Spans: the course's annotation of the article ({framing}, CC BY 4.0); taxonomy after "
                   "SemEval-2020 Task 11 (Da San Martino et al. 2020) and SemEval-2023 Task 3 (Piskorski et al. 2023).")
+
+
+def _credit(article: str | None = None) -> str:
+    """The data credit of the figures, naming the article's framing file."""
+    from course.articles import article_info
+
+    return CREDIT_FRAMING.format(framing=article_info(article).where("framing.toml"))
+
+
 # Colour-blind-safe colours for the sides that have framing spans, in the order they are stacked.
 
 
@@ -29,13 +38,13 @@ def _colour(side: str) -> str:
     return OKABE_ITO[SIDE_COLOURS.get(side, "grey")][0]
 
 
-def techniques_by_side() -> Any:
+def techniques_by_side(article: str | None = None) -> Any:
     """Horizontal bars: for each technique (grouped by family), how many spans each side has."""
     from course.framing import spans, techniques, tally
 
     plt = pyplot()
-    counts = tally("side")
-    used = [t for t in techniques() if spans(technique=t.id)]
+    counts = tally("side", article)
+    used = [t for t in techniques() if spans(technique=t.id, article=article)]
     sides = _side_order(set(counts))
     fig, ax = plt.subplots(figsize=(9.4, 5.8))
     y = list(range(len(used)))
@@ -57,20 +66,20 @@ def techniques_by_side() -> Any:
               title_fontsize=9)
     total = sum(left)
     note = (f"{total} spans. A span counts for the side of whoever chose the words; the reporter's own words count "
-            f"for 'the reporter'. {CREDIT_FRAMING}")
+            f"for 'the reporter'. {_credit(article)}")
     fig.text(0.02, 0.01, textwrap.fill(note, 130), fontsize=7.5, color="#444", va="bottom")
     fig.subplots_adjust(left=0.33, right=0.84, top=0.93, bottom=0.17)
     return finish(fig)
 
 
-def density_map(include_contested: bool = True) -> Any:
+def density_map(include_contested: bool = True, article: str | None = None) -> Any:
     """A map of the article: one row per paragraph, one cell per word, loaded words coloured by side."""
     from course.framing import paragraph_density, techniques
 
     plt = pyplot()
     from matplotlib.patches import Patch
 
-    rows = paragraph_density(include_contested)
+    rows = paragraph_density(include_contested, article)
     longest = max(d.words for d in rows)
     fig, ax = plt.subplots(figsize=(10, 6.6))
     seen: set[str] = set()
@@ -96,7 +105,7 @@ def density_map(include_contested: bool = True) -> Any:
     which = "all annotated spans" if include_contested else "spans that annotators agree on (contested ones left out)"
     lexical = ", ".join(t.name.split(" (")[0].lower() for t in techniques() if t.lexical)
     note = (f"Loaded words: words inside spans of word-level techniques ({lexical}), from {which}. "
-            "Claims, pictures and slogans are not counted. " + CREDIT_FRAMING)
+            "Claims, pictures and slogans are not counted. " + _credit(article))
     fig.text(0.02, 0.01, textwrap.fill(note, 150), fontsize=7.5, color="#444", va="bottom")
     fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.16)
     return finish(fig)

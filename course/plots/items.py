@@ -31,12 +31,16 @@ def _done(fig: Any, a: Any, right: float = 1.0) -> Any:
     return finish(fig)
 
 
+# What a figure reads from an AssignmentAnalysis. The figures check for these rather than import
+# course.grading.items, which draws them: the data flow from grading to plots, never back.
+_ANALYSIS_FIELDS = ("assignment", "students", "max_total", "totals", "items", "upper", "lower")
+
+
 def _analysis(a: Any) -> Any:
     """*a* if it is an ``AssignmentAnalysis``; a CourseTypeError naming the parameter otherwise."""
     from course.errors import CourseTypeError, describe
-    from course.grading.items import AssignmentAnalysis
 
-    if not isinstance(a, AssignmentAnalysis):
+    if isinstance(a, type) or not all(hasattr(a, name) for name in _ANALYSIS_FIELDS):
         raise CourseTypeError(f"a must be an AssignmentAnalysis (one item of course.grading.items.analyse(...)); "
                               f"got {describe(a)}")
     return a

@@ -1,5 +1,10 @@
 """The story at a glance: a map of the article's places and a timeline of its events.
 
+Both take ``article`` (an article id or folder; None is the seed). Which places the map shows is the
+article's choice, in the ``[map]`` table of its ``article.toml`` (``places``; ``context`` places are
+drawn in blue, the others in vermillion; ``off_map`` places are named in the note with their
+distance from another place); without that table the map shows every city of the article.
+
 >>> from course.plots.overview import story_map
 >>> fig = story_map()
 >>> fig.axes[0].get_title()
@@ -16,18 +21,31 @@ from typing import Any
 from course.plots._style import CREDIT_GEONAMES, finish, pyplot
 from course.widgets import OKABE_ITO
 
-__all__ = ["MAP_PLACES", "map_projection_note", "story_map", "timeline_chart"]
-
-MAP_PLACES = ("kharkiv", "balakliia", "izium", "kupiansk", "donetsk-oblast")
-OFF_MAP = ("kyiv",)
+__all__ = ["map_places", "map_projection_note", "story_map", "timeline_chart"]
 
 
-def _points() -> list[tuple[str, Any]]:
+def map_places(article: str | None = None) -> dict[str, Any]:
+    """The article's map settings: ``places`` (ids, in order), ``context`` (ids drawn in blue) and
+    ``off_map`` (``{"place": id, "from": id}`` pairs named in the note), from its ``article.toml``."""
+    from course.articles import article_info
+    from course.corpus import load_corpus
+
+    info = article_info(article)
+    settings = dict(info.map)
+    if "places" not in settings:
+        settings["places"] = [p["id"] for p in load_corpus(article).records("places") if p["kind"] == "city"]
+    settings.setdefault("context", [])
+    settings.setdefault("off_map", [])
+    return settings
+
+
+def _points(places: list[str], article: str | None = None) -> list[tuple[str, Any]]:
     from course.corpus import load_corpus
     from course.gazetteer import place_point
 
-    corpus = load_corpus()
-    return [(corpus.get("places", pid)["name"].replace(" region (oblast)", ""), place_point(pid)) for pid in MAP_PLACES]
+    corpus = load_corpus(article)
+    return [(corpus.get("places", pid)["name"].replace(" region (oblast)", ""), place_point(pid, article))
+            for pid in places]
 
 
 def map_projection_note(lat0: float, lat_min: float, lat_max: float) -> str:
@@ -67,43 +85,40 @@ def frame_map(ax: Any, lats: list[float], lons: list[float], pad: float, title: 
     return map_projection_note(lat0, lat_min, lat_max)
 
 
-def story_map() -> Any:
+def story_map(article: str | None = None) -> Any:
     """A map of the article's main places, with a scale bar, a north arrow and an honest projection note."""
     from geographiclib.geodesic import Geodesic
 
     plt = pyplot()
-    points = _points()
+    settings = map_places(article)
+    points = _points(settings["places"], article)
     fig, ax = plt.subplots(figsize=(6.2, 7.2))
-    colours = {"kharkiv": "blue", "donetsk-oblast": "blue"}
-    for (label, p), pid in zip(points, MAP_PLACES):
-        c = OKABE_ITO[colours.get(pid, "vermillion")][0]
+    for (label, p), pid in zip(points, settings["places"]):
+        c = OKABE_ITO["blue" if pid in settings["context"] else "vermillion"][0]
         ax.plot(p.longitude, p.latitude, "o", color=c, markersize=8, zorder=3)
         ax.annotate(label, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points", fontsize=11)
     projection = frame_map(ax, [p.latitude for _, p in points], [p.longitude for _, p in points], 0.35,
                            "Places in the article")
-    kyiv = _kyiv_note(Geodesic.WGS84, points)
-    note = f"{projection} {kyiv} {CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
+    off_map = "".join(f"{_off_map_note(Geodesic.WGS84, o['place'], o['from'], article)} " for o in settings["off_map"])
+    note = f"{projection} {off_map}{CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
     fig.text(0.02, 0.01, textwrap.fill(note, 105), fontsize=7.5, color="#444", va="bottom")
     fig.subplots_adjust(bottom=0.2, top=0.94)
     return finish(fig)
 
 
-def _kyiv_note(g: Any, points: list[tuple[str, Any]]) -> str:
-    from course.gazetteer import place_point
-
-    kyiv = place_point("kyiv")
-    kharkiv = dict(points)["Kharkiv"]
-    line = g.Inverse(kharkiv.latitude, kharkiv.longitude, kyiv.latitude, kyiv.longitude)
-    return f"Off the map: Kyiv, {line['s12'] / 1000:.0f} km from Kharkiv in a straight line (geodesic)."
+def _off_map_note(g: Any, place: str, start: str, article: str | None = None) -> str:
+    (name, far), (start_name, near) = _points([place, start], article)
+    line = g.Inverse(near.latitude, near.longitude, far.latitude, far.longitude)
+    return f"Off the map: {name}, {line['s12'] / 1000:.0f} km from {start_name} in a straight line (geodesic)."
 
 
-def timeline_chart() -> Any:
+def timeline_chart(article: str | None = None) -> Any:
     """The story's events on a calendar, dated from the article's own time words."""
     from course.timeline import events, reference_day
 
     plt = pyplot()
-    ref = reference_day()
-    evs = events()
+    ref = reference_day(article)
+    evs = events(article)
     window_start = ref - timedelta(days=6)
     fig, ax = plt.subplots(figsize=(10, 6.4))
     dated = [e for e in evs if e.end is not None and e.end >= window_start]

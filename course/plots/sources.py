@@ -23,18 +23,25 @@ from course.widgets import OKABE_ITO
 __all__ = ["CREDIT_SOURCES", "SIDE_COLOURS", "citation_graph", "graph_layout", "verification_chart",
            "voice_share_chart"]
 
-CREDIT_SOURCES = "Data: the course's attribution annotations (after PARC) of the article; sides from course/data/actors.toml"
+CREDIT_SOURCES = "Data: the course's attribution annotations (after PARC) of the article; sides from {actors}"
 
 _SIDE_ORDER = ("russian-state", "ukrainian-state", "independent-media", "think-tank", "anonymous", "platform")
 _SIDE_LABEL = SIDE_LABELS
-_PLATFORM_LABEL = {"facebook": "Facebook", "youtube": "YouTube", "social-media": "social media", "russia-1": "Russia-1"}
+_PLATFORM_LABEL = {"social-media": "social media"}  # shorter than the actor's name; other platforms go by their name
+
+
+def _credit(article: str | None = None) -> str:
+    """The data credit of the figures, naming the article's actors file."""
+    from course.articles import article_info
+
+    return CREDIT_SOURCES.format(actors=article_info(article).where("actors.toml"))
 
 
 def _colour(side: str, light: bool = False) -> str:
     return OKABE_ITO[SIDE_COLOURS[side]][1 if light else 0]
 
 
-def graph_layout() -> dict[str, tuple[int, int]]:
+def graph_layout(article: str | None = None) -> dict[str, tuple[int, int]]:
     """Actor id -> (column, row) for the who-cites-whom graph; the article is not in the table.
 
     Column 0: sources whose words reach the article through someone else; column 1: sources that
@@ -44,8 +51,8 @@ def graph_layout() -> dict[str, tuple[int, int]]:
     from course.corpus import load_corpus
     from course.sources import REPORTER, citations
 
-    edges = citations()
-    side = {a["id"]: a["side"] for a in load_corpus().records("actors")}
+    edges = citations(article)
+    side = {a["id"]: a["side"] for a in load_corpus(article).records("actors")}
     order = {}
     for k, e in enumerate(edges):
         order.setdefault(e.origin, k)
@@ -76,7 +83,7 @@ def graph_layout() -> dict[str, tuple[int, int]]:
     return layout
 
 
-def citation_graph() -> Any:
+def citation_graph(article: str | None = None) -> Any:
     """Who cites whom: each source, the link its words pass through, and the article, coloured by side."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
@@ -85,8 +92,8 @@ def citation_graph() -> Any:
     from course.sources import REPORTER, citations
 
     plt = pyplot()
-    actors = {a["id"]: a for a in load_corpus().records("actors")}
-    layout = graph_layout()
+    actors = {a["id"]: a for a in load_corpus(article).records("actors")}
+    layout = graph_layout(article)
     rows = max(r for _, r in layout.values()) + 1
     x_of = {0: 0.0, 1: 1.12}
     width, height, bar_x = 0.86, 0.62, 2.1
@@ -104,7 +111,7 @@ def citation_graph() -> Any:
                                 facecolor="#f2f2f2", edgecolor="#333333", linewidth=1.4, zorder=3))
     ax.text(bar_x, (rows - 1) / 2, "THE ARTICLE  (the reporter writes down what reaches it)", rotation=90,
             ha="center", va="center", fontsize=9.5, fontweight="bold", zorder=4)
-    for e in citations():
+    for e in citations(article):
         col, row = layout[e.origin]
         x0 = x_of[col] + width / 2
         if e.to == REPORTER:
@@ -119,7 +126,7 @@ def citation_graph() -> Any:
                                      linestyle="--" if only_credits else "-", color=colour, shrinkA=1, shrinkB=1,
                                      zorder=2))
         label = f"×{len(e.attributions)}"
-        shown = [_PLATFORM_LABEL[p] for p in e.platforms if p != e.origin]  # not "social media on social media"
+        shown = [_PLATFORM_LABEL.get(p, actors[p]["name"]) for p in e.platforms if p != e.origin]  # not "social media on social media"
         if shown:
             label += f"  on {', '.join(shown)}"
         if e.credits:
@@ -141,7 +148,7 @@ def citation_graph() -> Any:
     ax.set_title("Who cites whom: every attribution's path into the article", loc="left", fontsize=12)
     fig.text(0.01, 0.005, textwrap.fill("An arrow runs from a source to the next link its words pass through; ×n counts "
                                         "the attributions on it, and a row with two boxes is a chain. Colour: the side a "
-                                        "source speaks for (Okabe & Ito palette). " + CREDIT_SOURCES + ".", 150),
+                                        "source speaks for (Okabe & Ito palette). " + _credit(article) + ".", 150),
              fontsize=7.5, color="#444444", va="bottom")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.11)
     return finish(fig)
@@ -151,14 +158,14 @@ def _short(name: str) -> str:
     return textwrap.fill(name.replace(" (unspecified)", "").replace(" (unnamed)", ""), 30)
 
 
-def voice_share_chart() -> Any:
+def voice_share_chart(article: str | None = None) -> Any:
     """Words per side, quoted and paraphrased: first the whole article, then the attributed words only."""
     from matplotlib.patches import Patch
 
     from course.sources import voice_share
 
     plt = pyplot()
-    voices = voice_share()
+    voices = voice_share(article)
     total = sum(v.words for v in voices)
     reporter = next((v for v in voices if v.side == "reporter"), None)
     others = [v for v in voices if v.side != "reporter"]
@@ -193,20 +200,20 @@ def voice_share_chart() -> Any:
               loc="lower right", fontsize=8.5, frameon=False)
     fig.text(0.01, 0.005, textwrap.fill("A word counts for the innermost attribution that contains it (the ministry's "
                                         "words inside TASS's report count for the ministry); platforms and photo "
-                                        "credits speak for nobody. " + CREDIT_SOURCES + ".", 135),
+                                        "credits speak for nobody. " + _credit(article) + ".", 135),
              fontsize=7.5, color="#444444", va="bottom")
     fig.subplots_adjust(left=0.2, right=0.98, top=0.93, bottom=0.17, hspace=0.6)
     return finish(fig)
 
 
-def verification_chart() -> Any:
+def verification_chart(article: str | None = None) -> Any:
     """Claims by the verification status the text gives them, stacked by the side of their source."""
     from matplotlib.patches import Patch
 
     from course.sources import STATUSES, by_verification
 
     plt = pyplot()
-    table = by_verification()
+    table = by_verification(article=article)
     fig, ax = plt.subplots(figsize=(10, 4.4))
     sides = [s for s in _SIDE_ORDER if any(a.side == s for rows in table.values() for a in rows)] + ["reporter"]
     for y, status in enumerate(STATUSES):
@@ -231,6 +238,6 @@ def verification_chart() -> Any:
     ax.legend(handles=[Patch(color=_colour(s), label=_SIDE_LABEL[s]) for s in present], fontsize=8,
               loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="side of the source",
               title_fontsize=8)
-    fig.text(0.01, 0.01, CREDIT_SOURCES + ".", fontsize=7.5, color="#444444")
+    fig.text(0.01, 0.01, _credit(article) + ".", fontsize=7.5, color="#444444")
     fig.subplots_adjust(left=0.3, right=0.8, top=0.9, bottom=0.16)
     return finish(fig)
