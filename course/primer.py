@@ -24,6 +24,7 @@ Public API
 from __future__ import annotations
 
 import html
+import re
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -110,7 +111,7 @@ class Attempt:
     def _repr_html_(self) -> str:
         colour = "#1b7837" if self.correct else "#b2182b"
         calls = "".join(f"<br><code>{html.escape(c)}</code>" for c in self.calls)
-        message = html.escape(self.message).replace("\n", "<br>")
+        message = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.message)).replace("\n", "<br>")
         return (f"<div class='course-tryit'><span style='color:{colour}'><b>{'✔' if self.correct else '✘'} "
                 f"Self-check {self.qid}:</b></span> {message}{calls}{self.reasoning}</div>")
 

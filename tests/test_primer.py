@@ -77,6 +77,7 @@ def test_the_answer_fills_the_blank(qid: str) -> None:
     cell = _exercise_cell(qid)
     left_blank = _run(cell)
     assert not left_blank.correct and "blank" in left_blank.message and qid not in primer._wrong
+    assert "<code>...</code>" in left_blank._repr_html_(), "code in a message shows as code"
     done = _run(_filled(cell, RECORDS[qid]["solution"]))
     assert done.correct, f"{qid}: the record's solution does not fill the blank: {done}"
     assert done.calls and all("->" in c for c in done.calls)
