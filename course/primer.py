@@ -87,6 +87,7 @@ def show_error(code: str) -> None:
 
 def reasoning_html(record: Mapping[str, Any]) -> str:
     """The collapsed "Show the reasoning" block (an HTML <details>, opened with Enter or a click)."""
+    check_type(record, Mapping, "record")
     explanation = html.escape(record.get("explanation", "")).replace("\n", "<br>")
     answer = html.escape(record.get("answer_text", ""))
     answer_block = f"<pre style='margin:0.3em 0'>{answer}</pre>" if "\n" in answer else f"<b>{answer}</b>"

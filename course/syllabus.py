@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from course.errors import CourseValueError, check_path, check_text, lookup
+from course.errors import CourseValueError, check_path, check_text, check_type, lookup
 
 __all__ = ["Assignment", "Item", "Lesson", "ROOT", "SCHEDULE_PATH", "TRACKS", "assignment", "assignments", "lesson",
            "lessons", "modules", "points_line", "stated_minutes", "timing_table", "track_of"]
@@ -187,6 +187,7 @@ def _num(x: float) -> str:
 
 def points_line(a: Assignment) -> str:
     """The ``**Points:**`` line for assignment *a*, computed from its notebook."""
+    check_type(a, Assignment, "a")
     parts = [f"{_num(a.auto_points)} marked automatically"]
     if a.manual_points:
         parts.append(f"{_num(a.manual_points)} by your instructor")

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from course.errors import check_path, check_text, check_type
+from course.errors import check_items, check_path, check_text, check_type
 from course.grading.gradebook import (CellScore, GradingError, _check_url, cell_scores, check_gradebook, nbgrader_ok,
                                       open_api, redact, submissions)
 from course.grading.options import add_common_arguments, resolve
@@ -198,6 +198,10 @@ def with_work(args: argparse.Namespace, root: Path, names: list[str], folder: st
     the command for the whole class. With nothing to work on at all, every name is kept (the command then
     says what is missing).
     """
+    check_type(args, argparse.Namespace, "args")
+    root = check_path(root, "root")
+    names = check_items(names, str, "names", what="assignment names")
+    check_text(folder, "folder")
     if getattr(args, "assignments", None):
         return names
     kept = [n for n in names if any(p.is_dir() for p in (Path(root) / folder).glob(f"*/{n}"))]
