@@ -159,6 +159,7 @@ def _submit_as_a_student(clone: Path) -> None:
     shutil.copy(release, target / release.name)
 
 
+@pytest.mark.timeout(1800)  # about four minutes on a quiet two-core machine; far more on a shared, busy one
 def test_every_command_runs_as_written_from_a_fresh_clone(tmp_path: Path) -> None:
     env = _env(tmp_path)
     origin = _origin(tmp_path)
