@@ -11,6 +11,8 @@ Modules (each does one thing; heavy libraries load only when a module needs them
 - ``course.numbers``   hedges as explicit ranges, Dutch number words, unit chains, areas
 - ``course.facts``     every checkable claim of the article, checked (``python -m course facts``)
 - ``course.sources``   who says so: attributions, chains of citation, verification, voice share, a finder
+- ``course.scan``      scanners for any text: places, numbers, time words, loaded words (no annotation)
+- ``course.check``     ``python -m course check FILE``: a first pass over any Dutch or English report
 - ``course.checks``    self-checks for lessons (salted hashes; never show the answer)
 - ``course.testkit``   trusted checks for nbgrader test cells
 - ``course.widgets``   the article reader (ipywidgets)

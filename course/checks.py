@@ -1,15 +1,21 @@
-"""Self-checks for the lessons: instant feedback that never shows the answer.
+"""Self-checks for the lessons: instant feedback, and the reasoning after two tries.
 
 Each lesson's questions live in ``course/data/selfchecks/<lesson>.toml``. A question stores a
 salted SHA-256 of its canonical answer (or, for a measured number, an accepted range), plus
 salted hashes of typical wrong answers with a hint for each. ``check`` compares; it says whether
-the answer is right, or how close it is, and never what the answer is.
+the answer is right, or how close it is, and never what the answer is. Lessons are not graded, so
+after two wrong tries the quiz widget offers the record's worked ``explanation`` and ``answer_text``
+(optional fields; the loader checks that ``answer_text`` starts with the answer the digest holds).
 
 Public API
 ----------
 - ``check(qid, answer) -> Feedback``: compare an answer; the result shows itself in a notebook.
-- ``quiz(qid)``: the same as a small widget (options or a text box, and a Check button).
+- ``quiz(qid)``: the same as a small widget (options or a text box, and a Check button); after two
+  wrong tries it offers "Show the reasoning" (``course.widgets_quiz``).
 - ``question(qid)``: the question's text and kind.
+- ``check_text(qid, text)``: ``check`` for an answer as typed (``answer_from_text`` reads it).
+- ``reasoning(qid) -> Reasoning``: the record's worked ``explanation`` and ``answer_text`` (what
+  "Show the reasoning" shows), or a friendly note when the record has none yet.
 - ``make_record(qid, kind, answer, question_text, hints={})``: a new record with fresh salt (for course authors).
 
 >>> from course.checks import check
@@ -20,6 +26,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 import secrets
 import tomllib
@@ -30,7 +37,8 @@ from typing import Any, Mapping
 
 from course.errors import CourseTypeError, CourseValueError, check_type, describe, lookup, unknown
 
-__all__ = ["Feedback", "canonical", "check", "digest", "make_record", "question", "quiz"]
+__all__ = ["Feedback", "Reasoning", "answer_from_text", "canonical", "check", "check_text", "digest", "make_record",
+           "question", "quiz", "reasoning"]
 
 SELFCHECK_DIR = Path(__file__).resolve().parent / "data" / "selfchecks"
 KINDS = ("int", "float", "choice", "text", "set", "list")
@@ -66,11 +74,48 @@ def digest(salt: str, text: str) -> str:
     return hashlib.sha256(f"{salt}\x00{text}".encode("utf-8")).hexdigest()
 
 
+# Optional fields that "Show the reasoning" reads, checked when the records load.
+REASONING_FIELDS = ("explanation", "answer_text")
+
+
+def validate_record(record: Mapping[str, Any], where: str = "") -> None:
+    """Check the fields of one self-check record that the widget reads; a clear error names the record."""
+    label = f"self-check {record.get('id', '?')}{f' in {where}' if where else ''}"
+    for name in REASONING_FIELDS:
+        if name in record and (not isinstance(record[name], str) or not record[name].strip()):
+            raise CourseValueError(f"{label}: {name} must be non-empty text; got {describe(record[name])}")
+    if "options_en" in record:
+        glosses, options = record["options_en"], record.get("options")
+        if not isinstance(glosses, list) or not all(isinstance(g, str) for g in glosses) or \
+                options is None or len(glosses) != len(options):
+            raise CourseValueError(f"{label}: options_en must be a list of English glosses, one per option "
+                                   f"({len(options or [])}); got {describe(glosses)}")
+    if "answer_text" in record and not _answer_text_agrees(record):
+        raise CourseValueError(f"{label}: answer_text must start with the answer itself (the option letter, the "
+                               f"number or the word that check() accepts); got {record['answer_text']!r}")
+
+
+def _answer_text_agrees(record: Mapping[str, Any]) -> bool:
+    """True when *record*'s answer_text starts with its right answer (proved against the digest or range)."""
+    first = record["answer_text"].strip().split()[0].rstrip(".,:;)")
+    kind = record["kind"]
+    try:
+        if kind == "float":
+            return float(record["low"]) <= float(first.replace(",", ".")) <= float(record["high"])
+        if kind in ("set", "list"):
+            return True  # several items: the explanation carries them
+        value: Any = int(first) if kind == "int" else first
+        return digest(record["salt"], canonical(kind, value, str(record.get("id")))) == record["sha256"]
+    except (ValueError, CourseValueError, CourseTypeError):
+        return False
+
+
 @lru_cache(maxsize=1)
 def _questions() -> dict[str, Mapping[str, Any]]:
     table: dict[str, Mapping[str, Any]] = {}
     for file in sorted(SELFCHECK_DIR.glob("*.toml")):
         for record in tomllib.loads(file.read_text(encoding="utf-8")).get("check", []):
+            validate_record(record, file.name)
             table[record["id"]] = record
     return table
 
@@ -142,44 +187,78 @@ def check(qid: str, answer: Any) -> Feedback:
     return Feedback(qid, False, q.get("wrong", "not yet. Re-read the passage and try again."))
 
 
-def quiz(qid: str) -> Any:
-    """A small widget for self-check *qid*: choose or type an answer, press Check, read the feedback."""
-    import ipywidgets as w
+@dataclass(frozen=True)
+class Reasoning:
+    """What "Show the reasoning" shows: the worked explanation and the answer, or why they are missing."""
 
+    qid: str
+    explanation: str | None
+    answer_text: str | None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.explanation and self.answer_text)
+
+    def __str__(self) -> str:
+        if not self.complete:
+            return (f"Self-check {self.qid}: the worked reasoning for this question has not been written yet. "
+                    "Re-read the section above it, or ask your instructor.")
+        return f"Self-check {self.qid}: {self.explanation}\nAnswer: {self.answer_text}"
+
+    def html(self) -> str:
+        """The reasoning as HTML (Dutch fragments marked ``lang="nl"``)."""
+        from course.language import mark_dutch
+
+        if not self.complete:
+            return f"<p>{html.escape(str(self).split(': ', 1)[1])}</p>"
+        return (f"<p><b>The reasoning.</b> {mark_dutch(self.explanation or '', whole=False)}</p>"
+                f"<p><b>The answer:</b> {mark_dutch(self.answer_text or '')}</p>")
+
+
+def reasoning(qid: str) -> Reasoning:
+    """The worked explanation and answer of self-check *qid* (lessons are not graded, so a learner may see them)."""
     q = question(qid)
-    prompt = w.HTML(f"<b>Self-check {qid}.</b> {q['question']}")
-    if q["kind"] == "choice":
-        options = [(f"{chr(ord('A') + i)}. {o}", chr(ord("A") + i)) for i, o in enumerate(q["options"])]
-        entry: Any = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
-    else:
-        entry = w.Text(placeholder="your answer", layout=w.Layout(width="22em"))
-    button = w.Button(description="Check", button_style="primary", icon="check")
-    result = w.HTML()
+    return Reasoning(q["id"], q.get("explanation"), q.get("answer_text"))
 
-    def on_click(_: Any) -> None:
-        value = entry.value
+
+def answer_from_text(kind: str, text: str) -> Any:
+    """What a learner typed (or the letter they picked) as the answer ``course.checks.check`` expects."""
+    check_type(kind, str, "kind")
+    if kind not in KINDS:
+        raise unknown("self-check kind", kind, KINDS, name="kind")
+    check_type(text, str, "text")
+    value = text.strip()
+    if not value:
+        raise CourseValueError("choose or type an answer first")
+    if kind == "int":
         try:
-            if value in (None, ""):
-                raise CourseValueError("choose or type an answer first")
-            if q["kind"] == "int":
-                value = int(str(value).strip())
-            elif q["kind"] == "float":
-                value = float(str(value).strip().replace(",", "."))
-            elif q["kind"] in ("set", "list"):
-                value = [v for v in (s.strip() for s in str(value).split(",")) if v]
-            feedback = check(qid, value)
-            result.value = feedback._repr_markdown_().replace("**", "")
-        except ValueError as err:
-            message = str(err) if isinstance(err, CourseValueError) else (
-                f"that is not a {'whole number' if q['kind'] == 'int' else 'number'}: {value!r}")
-            result.value = f"<span style='color:#b2182b'>✘ {message}</span>"
-        except CourseTypeError as err:
-            result.value = f"<span style='color:#b2182b'>✘ {err}</span>"
+            return int(value)
+        except ValueError:
+            raise CourseValueError(f"that is not a whole number: {text!r}") from None
+    if kind == "float":
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            raise CourseValueError(f"that is not a number: {text!r}") from None
+    if kind in ("set", "list"):
+        return [v for v in (s.strip() for s in value.split(",")) if v]
+    return value
 
-    button.on_click(on_click)
-    box = w.VBox([prompt, entry, w.HBox([button, result])])
-    box.add_class("course-quiz")
-    return box
+
+def check_text(qid: str, text: str) -> Feedback:
+    """Check *text*, an answer as a learner types it (or the letter they pick), against self-check *qid*."""
+    return check(qid, answer_from_text(question(qid)["kind"], text))
+
+
+def quiz(qid: str) -> Any:
+    """A widget for self-check *qid*: choose or type an answer, press Check (or Enter), read the feedback;
+    after two wrong tries, "Show the reasoning" gives the worked explanation and the answer."""
+    from functools import partial
+
+    from course.widgets_quiz import Quiz
+
+    record = question(qid)
+    return Quiz(record, partial(check_text, record["id"]), partial(reasoning, record["id"]))
 
 
 def make_record(qid: str, kind: str, answer: Any, question_text: str, hints: Mapping[Any, str] | None = None,

@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "facts": ("course.facts:cmd_facts", "check every number in the article: distances, directions, area, dates, counts (--json)"),
     "sources": ("course.sources:cmd_sources", "who says what: the article's attributions (--json, --finder for precision and recall)"),
     "framing": ("course.framing:cmd_framing", "list the article's framing spans: technique, speaker, side (--json)"),
+    "check": ("course.check:cmd_check", "a first pass over any Dutch or English report FILE: places, distances, "
+                                         "numbers, time words, sources, loaded words (--json)"),
+    "provenance": ("course.provenance:cmd_provenance", "where the copy came from: each paragraph scored against dated wire versions (--json)"),
     "release": ("course.grading.workflow:cmd_release", "instructors: generate the student version of the assignments"),
     "grade": ("course.grading.parallel:cmd_grade", "instructors: autograde every submission in parallel"),
     "feedback": ("course.grading.workflow:cmd_feedback", "instructors: generate HTML feedback for graded submissions"),

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ __all__ = ["DATA_DIR", "Corpus", "Shared", "article_kinds", "load_corpus", "load
 DATA_DIR = Path(__file__).resolve().parent / "data"  # shared data: lexicons, taxonomy, schemas, reference tables
 SCHEMA_DIR = DATA_DIR / "schema"
 MAX_LISTED = 25
+SCHEMA_SKIPPED = ("the JSON Schema check is skipped in the browser: jsonschema needs compiled code that the "
+                  "zero-install edition does not ship. The same files pass it in the full edition's tests; "
+                  "anchors and cross-checks still run here.")
 
 
 def resolve_anchor(article: Article, anchor: Mapping[str, Any]) -> Span:
@@ -127,6 +131,9 @@ def _anchors(value: Any, path: str = "") -> Iterator[tuple[str, dict]]:
 class Corpus:
     """The validated annotations, by kind. Records are read-only mappings; anchors carry ``span``."""
 
+    #: why the JSON Schema check did not run (only in the browser edition), else None
+    schema_skipped: str | None = None
+
     def __init__(self, article: Article, files: dict[str, dict[str, Any]], record_keys: dict[str, str],
                  info: Any = None) -> None:
         check_type(article, Article, "article")
@@ -197,9 +204,15 @@ def _schema_kinds() -> frozenset[str]:
     return frozenset(p.name.removesuffix(".schema.json") for p in SCHEMA_DIR.glob("*.schema.json")) - {"common"}
 
 
+# The files in course/data/ that belong to no article. Any other course/data/<kind>.toml is an error that
+# says to move it into an article folder (an article's annotation left behind, or added before articles).
+SHARED = ("cues", "lexicon", "techniques")
+
+
 def shared_kinds() -> list[str]:
-    """The kinds of annotation shared by every article (``course/data/<kind>.toml``): cues, techniques."""
-    return sorted(p.stem for p in DATA_DIR.glob("*.toml"))
+    """The kinds shared by every article (``course/data/<kind>.toml``): the cue lexicon, the loaded-word
+    lexicon and the framing taxonomy."""
+    return sorted(SHARED)
 
 
 def article_kinds() -> list[str]:
@@ -215,6 +228,11 @@ def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[st
     problems: list[str] = []
     for path in sorted(p for folder in folders for p in folder.glob("*.toml") if p.name != METADATA):
         kind = path.stem
+        if path.parent == DATA_DIR and kind not in SHARED:
+            problems.append(f"course/data/{path.name} is not shared by every article ({', '.join(SHARED)} are): "
+                            f"if it annotates an article, move it into that article's folder, "
+                            f"course/data/articles/<id>/{path.name}")
+            continue
         if kind in files:
             problems.append(f"{path.name}: {kind} is shared by every article (course/data/{path.name}); "
                             f"an article folder cannot have its own")
@@ -232,8 +250,31 @@ def _read(folders: list[Path]) -> tuple[dict[str, dict], dict[str, str], list[st
     return files, keys, problems
 
 
-def _validator_class(ids: dict[str, set[str]]) -> Any:
+def _jsonschema() -> Any:
+    """jsonschema, imported without its optional IRI format checks.
+
+    When the rfc3987-syntax package is installed (Jupyter's dependencies bring it), jsonschema's import
+    compiles its grammars, which takes seconds; the corpus checks no string formats, so the first import
+    here skips it (later imports of rfc3987_syntax, by anyone, work as usual).
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import it -> ImportError, handled there
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
     import jsonschema
+
+    return jsonschema
+
+
+def _validator_class(ids: dict[str, set[str]]) -> Any:
+    try:
+        jsonschema = _jsonschema()
+    except ModuleNotFoundError:
+        if sys.platform == "emscripten":  # the zero-install edition: see SCHEMA_SKIPPED
+            return None, None
+        raise
     from referencing import Registry, Resource
 
     def x_ref(validator: Any, target: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -246,6 +287,12 @@ def _validator_class(ids: dict[str, set[str]]) -> Any:
     registry = Registry().with_resources(resources)
     cls = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"x-ref": x_ref})
     return cls, registry
+
+
+def _schema_errors(validator: tuple[Any, Any], schema: dict, data: dict) -> Iterator[Any]:
+    """The schema errors of *data*; none where the check is skipped (see SCHEMA_SKIPPED)."""
+    cls, registry = validator
+    return cls(schema, registry=registry).iter_errors(data) if cls else iter(())
 
 
 def _record_label(kind: str, record: Any, index: int) -> str:
@@ -277,15 +324,15 @@ def validate(article: str | Path | None = None) -> Corpus:
     ids = {kind: {r["id"] for r in data[keys[kind]] if isinstance(r.get("id"), str)} for kind, data in files.items()}
     ids["paragraphs"] = {p.id for p in text.paragraphs}
     ids["sentences"] = {s.id for s in text.sentences}
-    cls, registry = _validator_class(ids)
+    validator = _validator_class(ids)
     for kind, data in files.items():
         schema_file = SCHEMA_DIR / f"{kind}.schema.json"
         if not schema_file.is_file():
             problems.append(f"{kind}.toml: no schema at schema/{schema_file.name}")
             continue
         schema = json.loads(schema_file.read_text(encoding="utf-8"))
-        validator = cls(schema, registry=registry)
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        errors = _schema_errors(validator, schema, data)
+        for err in sorted(errors, key=lambda e: list(e.absolute_path)):
             path = list(err.absolute_path)
             if len(path) >= 2 and path[0] == keys[kind] and isinstance(path[1], int):
                 where = _record_label(kind, data[keys[kind]][path[1]], path[1])
@@ -319,7 +366,9 @@ def validate(article: str | Path | None = None) -> Corpus:
         more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
         raise AnnotationError(f"the corpus of article {info.id!r} ({info.folder}) has {len(problems)} problem(s):\n  "
                               + "\n  ".join(listed) + more)
-    return Corpus(text, files, keys, info)
+    corpus = Corpus(text, files, keys, info)
+    corpus.schema_skipped = None if validator[0] else SCHEMA_SKIPPED
+    return corpus
 
 
 @dataclass(frozen=True)
@@ -339,11 +388,11 @@ def load_shared(kind: str) -> Shared:
         raise unknown("shared kind", kind, shared_kinds(), name="kind")
     files, keys, problems = _read([DATA_DIR])
     data = files[kind]
-    cls, registry = _validator_class({k: {r["id"] for r in d[keys[k]] if isinstance(r.get("id"), str)}
-                                      for k, d in files.items()})
+    validator = _validator_class({k: {r["id"] for r in d[keys[k]] if isinstance(r.get("id"), str)}
+                                  for k, d in files.items()})
     schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
     problems += [f"{kind}.toml, field {'.'.join(map(str, e.absolute_path)) or '(file)'}: {e.message}"
-                 for e in cls(schema, registry=registry).iter_errors(data)]
+                 for e in _schema_errors(validator, schema, data)]
     if problems:
         raise AnnotationError(f"course/data/{kind}.toml has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return Shared(kind, _freeze({k: v for k, v in data.items() if k != keys[kind]}), _freeze(data[keys[kind]]))

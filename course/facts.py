@@ -154,7 +154,7 @@ def _count_fact(claim: Mapping[str, Any], article: str | None = None) -> dict[st
         ok = lo_ok and hi_ok
         text = (f"'{claim['span'].text}' commits to {q.interval} {claim['unit']}; the source said "
                 f"'{claim['source_quantity']}' = {src.interval}, {'inside' if ok else 'not inside'} that range "
-                f"({claim['source']}).")
+                f"({claim['source']}).{' ' + claim['note'] if 'note' in claim else ''}")
         return _base(claim, q.interval.as_list(), "matches-source" if ok else "does-not-hold", text,
                      f"{claim['source']}; ranges by course.numbers ({q.rule})")
     text = (f"'{claim['span'].text}' commits the speaker to {q.interval} {claim['unit']} ({q.rule}); "

@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["setup_notebook", "short_traceback"]
+__all__ = ["PAGE_STYLE", "setup_notebook", "short_traceback"]
+
+# JupyterLab breaks printed text anywhere (word-break: break-all), so "Izyum" can end a line as "Izyu".
+# The course's printed explanations break between words instead; a word too long for the line still wraps.
+PAGE_STYLE = ("<style>.jp-RenderedText pre, .output_text pre {word-break: normal; overflow-wrap: anywhere}"
+              "</style>")
 
 
 def short_traceback(etype: type, value: BaseException) -> list[str]:
@@ -21,8 +26,9 @@ def short_traceback(etype: type, value: BaseException) -> list[str]:
     return [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"]
 
 
-def setup_notebook(friendly_errors: bool = True) -> None:
-    """Prepare a lesson or assignment notebook: short error messages and readable figures."""
+def setup_notebook(friendly_errors: bool = True, page_style: bool = True) -> None:
+    """Prepare a lesson or assignment notebook: short error messages, readable figures and, with
+    *page_style*, printed text that wraps between words (``PAGE_STYLE``, shown as an invisible output)."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - outside IPython there is nothing to set up
@@ -46,3 +52,7 @@ def setup_notebook(friendly_errors: bool = True) -> None:
         shell.run_line_magic("matplotlib", "inline")
     except Exception:  # noqa: BLE001 - a missing backend must not stop the lesson
         pass
+    if page_style:
+        from IPython.display import display
+
+        display({"text/html": PAGE_STYLE, "text/plain": ""}, raw=True)

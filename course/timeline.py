@@ -12,7 +12,10 @@ Public API
 - ``week_of(reference) -> (monday, sunday)``
 - ``resolve_phrase(phrase, reference) -> (first, last)``: any of the above, plus "deze week",
   "vorige week", "vandaag", "gisteren", "eergisteren" and "een dag nadat" (the other event is a day
-  earlier than *reference*).
+  earlier than *reference*); a weekday with a part of the day ("zaterdagavond", "Saturday night")
+  and the English words (today, yesterday, this week, last week, on Saturday). "afgelopen",
+  "vorige" or "last" before a weekday means strictly before *reference* ("last Friday" said on a
+  Friday is a week earlier).
 - ``reference_day(article=None) -> date`` and ``events(article=None) -> list[Event]``: the story of an
   article (None: the seed), dated by rule; ``event(id, article=None)``.
 
@@ -80,7 +83,23 @@ def week_of(reference: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-_RELATIVE_DAYS = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+_RELATIVE_DAYS = {"vandaag": 0, "gisteren": 1, "eergisteren": 2, "today": 0, "yesterday": 1,
+                  "the day before yesterday": 2}
+# Parts of a day after a weekday ("zaterdagavond", "Saturday night") date the weekday itself.
+PARTS_OF_DAY_NL = ("ochtend", "morgen", "middag", "avond", "nacht")
+PARTS_OF_DAY_EN = ("morning", "afternoon", "evening", "night")
+
+
+def _weekday_part(key: str) -> str:
+    """*key* without a part of the day: "zaterdagavond" -> "zaterdag", "saturday night" -> "saturday"."""
+    for day in WEEKDAYS_NL:
+        for part in PARTS_OF_DAY_NL:
+            if key == day + part:
+                return day
+    words = key.split()
+    if len(words) == 2 and words[0] in WEEKDAYS_EN and words[1] in PARTS_OF_DAY_EN:
+        return words[0]
+    return key
 _DAYS_AFTER = re.compile(r"^(een|één|twee|drie|vier|vijf|zes|zeven|\d+) dag(?:en)? nadat$")
 _COUNT = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7}
 
@@ -103,14 +122,19 @@ def resolve_phrase(phrase: str, reference: date) -> tuple[date, date]:
         n = match.group(1)
         day = reference - timedelta(days=int(n) if n.isdigit() else _COUNT[n])
         return day, day
-    bare = key.removeprefix("op ").removeprefix("in ").strip()
+    bare = key
+    for prefix in ("op ", "in ", "on "):
+        bare = bare.removeprefix(prefix)
+    before = bare.startswith(("afgelopen ", "vorige ", "last "))  # "last Friday" said on a Friday: a week ago
+    bare = _weekday_part(bare.split(" ", 1)[1] if before else bare.strip())
     if bare in WEEKDAYS_NL or bare in WEEKDAYS_EN:
-        day = resolve_weekday(bare, reference)
+        day = resolve_weekday(bare, reference - timedelta(days=1) if before else reference)
         return day, day
     if bare in MONTHS_NL or bare in MONTHS_EN:
         return resolve_month(bare, reference)
-    raise unknown("time phrase", phrase, ["zaterdag", "op donderdag", "deze week", "vorige week", "in maart",
-                                          "vandaag", "gisteren", "eergisteren", "een dag nadat"])
+    raise unknown("time phrase", phrase, ["zaterdag", "op donderdag", "zaterdagavond", "deze week", "vorige week",
+                                          "in maart", "vandaag", "gisteren", "eergisteren", "een dag nadat",
+                                          "on Saturday", "yesterday", "last week"])
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections import Counter
 from typing import Any
 
 from course.errors import CourseError
-from course.widgets import OKABE_ITO, Layer, Reader
+from course.widgets import OKABE_ITO, TEXT_GREY, Layer, Reader, display_widget
 
 __all__ = ["FAMILY_COLOURS", "FramingReader", "framing_layers"]
 
@@ -84,9 +84,10 @@ class FramingReader:
     def panel_html(self) -> str:
         """HTML for the side panel: definition, cues, SemEval labels and where the technique occurs."""
         from course.framing import spans, technique
+        from course.language import mark_dutch
 
         if self.selected is None:
-            return ("<div style='color:#666'>Pick a technique to see its definition, its research labels "
+            return (f"<div style='color:{TEXT_GREY}'>Pick a technique to see its definition, its research labels "
                     "and every place the article uses it.</div>")
         t = technique(self.selected)
         colour = OKABE_ITO[FAMILY_COLOURS[t.family]]
@@ -94,19 +95,20 @@ class FramingReader:
         here = [s for s in found if s.paragraph == self.reader.current.id]
         labels = "".join(
             f"<li>{name}: <code>{html.escape(m.label)}</code>{'' if m.fit == 'same' else f' ({m.fit})'}"
-            + (f" <span style='color:#666'>{html.escape(m.note)}</span>" if m.note else "") + "</li>"
-            if m.label else f"<li>{name}: no label. <span style='color:#666'>{html.escape(m.note)}</span></li>"
+            + (f" <span style='color:{TEXT_GREY}'>{html.escape(m.note)}</span>" if m.note else "") + "</li>"
+            if m.label else f"<li>{name}: no label. <span style='color:{TEXT_GREY}'>{html.escape(m.note)}</span></li>"
             for name, m in (("SemEval-2020", t.semeval2020), ("SemEval-2023", t.semeval2023)))
         places = Counter((s.paragraph, s.speaker) for s in found)
         where = ", ".join(f"{pid} ({html.escape(who)}{f' ×{n}' if n > 1 else ''})" for (pid, who), n in places.items())
-        current = "".join(f"<li>“{html.escape(s.quote)}”: {html.escape(s.rationale)}"
-                          + (f" <i>Contested: {html.escape(s.contested)}</i>" if s.contested else "") + "</li>"
+        current = "".join(f"<li>“<span lang='nl'>{html.escape(s.quote)}</span>”: {mark_dutch(s.rationale, whole=False, article=self._article)}"
+                          + (f" <i>Contested: {mark_dutch(s.contested, whole=False, article=self._article)}</i>" if s.contested else "") + "</li>"
                           for s in here)
-        return (f"<div style='border-left:4px solid {colour[0]};padding-left:8px;max-width:26em;line-height:1.45'>"
-                f"<b>{html.escape(t.name)}</b> <span style='color:#666'>({t.family})</span>"
+        return (f"<div class='framing-panel' lang='en' style='border-left:4px solid {colour[0]};padding-left:8px;"
+                f"line-height:1.45'>"
+                f"<b>{html.escape(t.name)}</b> <span style='color:{TEXT_GREY}'>({t.family})</span>"
                 f"<p>{html.escape(t.definition)}</p>"
-                f"<p><b>Look for:</b> {html.escape(t.look_for)}</p>"
-                f"<p><b>An example from elsewhere:</b> {html.escape(t.example)}</p>"
+                f"<p><b>Look for:</b> {mark_dutch(t.look_for, whole=False, article=self._article)}</p>"
+                f"<p><b>An example from elsewhere:</b> {mark_dutch(t.example, whole=False, article=self._article)}</p>"
                 f"<ul style='padding-left:1.2em'>{labels}</ul>"
                 f"<p><b>In the article:</b> {where}</p>"
                 + (f"<p><b>In this paragraph:</b></p><ul style='padding-left:1.2em'>{current}</ul>" if current else "")
@@ -131,13 +133,13 @@ class FramingReader:
 
         options = [("(choose a technique)", None)] + [(technique(n).name, n) for n in self.reader.layers]
         self._w_pick = w.Dropdown(options=options, value=self.selected, description="Technique",
-                                  layout=w.Layout(width="28em"))
-        self._w_panel = w.HTML(self.panel_html())
+                                  style={"description_width": "initial"}, layout=w.Layout(width="28em"))
+        # the definition beside the reader on a wide screen, under it on a narrow one; never a thin column
+        self._w_panel = w.HTML(self.panel_html(), layout=w.Layout(flex="1 1 20em", min_width="300px"))
         self._w_message = w.HTML()
         inner = self.reader.widget
-        for row in inner.children:  # let the row of layer buttons wrap instead of running off the screen
-            if isinstance(row, w.HBox) and len(row.children) == len(self.reader.layers):
-                row.layout.flex_flow = "row wrap"
+        inner.layout.flex = "2 1 34em"
+        inner.layout.min_width = "300px"
 
         def pick(change: Any) -> None:
             if change["new"] is None:
@@ -158,7 +160,11 @@ class FramingReader:
                     child.on_click(follow)
                 elif isinstance(child, w.Dropdown):
                     child.observe(follow, names="value")
-        box = w.VBox([self._w_pick, self._w_message, w.HBox([inner, self._w_panel])])
+        box = w.VBox([self._w_pick, self._w_message,
+                      w.HBox([inner, self._w_panel], layout=w.Layout(flex_flow="row wrap", align_items="flex-start",
+                                                                     grid_gap="1em", width="100%"))],
+                     layout=w.Layout(width="100%"))
+        box.add_class("course-widget")
         box.add_class("course-framing-reader")
         return box
 
@@ -170,9 +176,7 @@ class FramingReader:
         return self
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+        display_widget(self.widget)
 
     def __repr__(self) -> str:
         return f"<FramingReader on {self.reader.current.id}; technique: {self.selected or 'none'}>"

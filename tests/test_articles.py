@@ -106,6 +106,7 @@ def test_a_text_file_still_loads_by_path(tmp_path: Path) -> None:
 def test_the_seed_falls_back_to_a_byte_identical_copy_in_its_folder(tmp_path: Path, monkeypatch) -> None:
     folder = tmp_path / "izium-2022-09"
     shutil.copytree(article_info().folder, folder)
+    (folder / SEED_FILE.name).unlink(missing_ok=True)  # the package's own copy (for the browser edition)
     monkeypatch.setattr(course.articles, "SEEDS_DIR", tmp_path / "no-seeds-here")
     course.articles._info.cache_clear()
     try:
@@ -119,13 +120,20 @@ def test_the_seed_falls_back_to_a_byte_identical_copy_in_its_folder(tmp_path: Pa
         course.articles._info.cache_clear()
 
 
-def test_any_copy_of_the_seed_inside_the_package_is_byte_identical() -> None:
+def _differing_copies(package: Path) -> list[Path]:
+    """Files under *package* named like the seed whose bytes are not the seed's."""
+    return [p for p in package.rglob(SEED_FILE.name) if p.read_bytes() != SEED_FILE.read_bytes()]
+
+
+def test_any_copy_of_the_seed_inside_the_package_is_byte_identical(tmp_path: Path) -> None:
     """An edition may ship a copy of the seed as package data; it must be the seed, byte for byte."""
-    copies = [p for p in (ROOT / "course").rglob("*.txt") if p.name == SEED_FILE.name]
-    for copy in copies:
-        assert copy.read_bytes() == SEED_FILE.read_bytes(), f"{copy} differs from seeds/{SEED_FILE.name}"
-    # the check above can fail: a copy that differs by one byte is caught
-    assert hashlib.sha256(SEED_FILE.read_bytes() + b" ").hexdigest() != SEED_SHA256
+    assert _differing_copies(ROOT / "course") == []
+    good, bad = tmp_path / "a" / SEED_FILE.name, tmp_path / "b" / SEED_FILE.name
+    seed = SEED_FILE.read_bytes()
+    for path, data in ((good, seed), (bad, seed.replace(b"zo'n", "zo’n".encode("utf-8"), 1))):
+        path.parent.mkdir()
+        path.write_bytes(data)
+    assert _differing_copies(tmp_path) == [bad]  # one changed apostrophe is caught
 
 
 # --- a third article, with the seed out of reach -------------------------------------------------------
@@ -229,3 +237,65 @@ def test_the_command_line_takes_an_article_folder(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "course", "facts", "--article", "no-such-article"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "unknown article id 'no-such-article'" in bad.stderr
+
+
+def test_an_article_file_left_in_the_shared_folder_is_named(tmp_path: Path, monkeypatch) -> None:
+    """course/data/ holds only shared files; an article's annotation there is an error that says where it goes."""
+    import course.corpus
+    from course.corpus import DATA_DIR, SHARED, validate
+
+    shared = tmp_path / "data"
+    shared.mkdir()
+    for kind in SHARED:
+        shutil.copy(DATA_DIR / f"{kind}.toml", shared)
+    (shared / "wires.toml").write_text('[provenance]\nsource = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(course.corpus, "DATA_DIR", shared)
+    with pytest.raises(CourseError, match="course/data/wires.toml is not shared.*articles/<id>/wires.toml"):
+        validate()
+    (shared / "wires.toml").unlink()
+    assert validate().info.id == SEED
+
+
+# --- every shipped article meets the seed's bars -------------------------------------------------------
+
+SHIPPED = sorted(p.name for p in ARTICLES_DIR.iterdir() if (p / "article.toml").is_file())
+
+
+@pytest.mark.parametrize("aid", SHIPPED)
+def test_every_article_meets_the_corpus_bars(aid: str) -> None:
+    from course.corpus import load_corpus
+
+    corpus = load_corpus(aid)
+    art = corpus.article
+    for kind in corpus.kinds:
+        prov = corpus.meta(kind)["provenance"]
+        assert prov["source"] and prov["licence"] and prov["taken"], (aid, kind)
+    assert [r["id"] for r in corpus.records("gloss")] == [p.id for p in art.paragraphs]
+    sides = set(corpus.meta("actors")["sides"])
+    assert all(a["side"] in sides for a in corpus.records("actors"))
+    anchors = 0
+    for kind in corpus.kinds:
+        stack = list(corpus.records(kind))
+        while stack:
+            item = stack.pop()
+            if hasattr(item, "items"):
+                if "quote" in item:
+                    assert art.text[item["span"].start:item["span"].end] == item["quote"]
+                    anchors += 1
+                stack.extend(item.values())
+            elif isinstance(item, tuple):
+                stack.extend(item)
+    assert anchors >= 100, (aid, anchors)
+
+
+@pytest.mark.parametrize("aid", SHIPPED)
+def test_every_article_runs_through_every_query(aid: str) -> None:
+    from course import facts, framing, sources, timeline
+
+    assert all(f["verdict"] in facts.VERDICTS for f in facts.facts(aid))
+    assert sum(v.share for v in sources.voice_share(aid)) == pytest.approx(1.0)
+    assert all(a.status in sources.STATUSES for a in sources.attributions(aid))
+    assert all(e.start is None or e.end is None or e.start <= e.end for e in timeline.events(aid))
+    assert framing.spans(article=aid) and framing.euphemisms(aid)
+    score = sources.score_finder(article=aid)
+    assert 0 < score.recall < 1 and score.precision > 0.5

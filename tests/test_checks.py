@@ -1,5 +1,6 @@
 """Self-checks: right answers pass, typical slips get their hint, and nothing reveals the answer."""
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -59,11 +60,75 @@ def test_bad_input(qid, answer, error) -> None:
 
 
 def test_quiz_widget_reports_errors_in_the_widget() -> None:
-    box = quiz("00.1")
-    text, (button, result) = box.children[1], box.children[2].children
-    text.value = "vier"
-    button.click()
-    assert "not a whole number" in result.value
-    text.value = "4"
-    button.click()
-    assert "✔" in result.value
+    quiz_ = quiz("00.1")
+    widget = quiz_.widget
+    quiz_._on_msg(widget, {"event": "check", "value": "vier"}, [])
+    assert "not a whole number" in widget.feedback_html and widget.status == "error"
+    assert quiz_.tries == 0, "a typing slip is not a wrong try"
+    quiz_._on_msg(widget, {"event": "check", "value": "4"}, [])
+    assert "✔" in widget.feedback_html and widget.status == "right"
+
+
+def test_reasoning_opens_after_two_wrong_tries_and_shows_answer() -> None:
+    q = quiz("00.2")
+    assert not q.can_reveal
+    with pytest.raises(CourseValueError, match="try twice"):
+        q.reveal()
+    q.submit("A")
+    assert not q.can_reveal and "Show the reasoning" not in q.feedback_html
+    q.submit("B")
+    assert q.can_reveal and q.widget.can_reveal and "Show the reasoning" in q.feedback_html
+    q.reveal()
+    assert "The answer:</b> C. photo caption" in q.widget.reasoning_html
+    assert "button on the web page" in q.widget.reasoning_html
+
+
+def test_reasoning_without_an_explanation_says_so_kindly() -> None:
+    q = quiz("00.4")
+    q.submit("x, y").submit("x, z")
+    q.reveal()
+    assert "not been written yet" in q.reasoning_html and "ask your instructor" in q.reasoning_html
+
+
+def test_a_right_answer_also_opens_the_reasoning() -> None:
+    assert quiz("00.2").submit("C").can_reveal
+
+
+def test_changing_the_answer_clears_stale_feedback() -> None:
+    q = quiz("00.2")
+    q._on_msg(q.widget, {"event": "check", "value": "A"}, [])
+    assert q.widget.feedback_html
+    q._on_msg(q.widget, {"event": "edit"}, [])
+    assert q.widget.feedback_html == "" and q.widget.status == ""
+
+
+def test_quiz_marks_dutch_options_and_quotes() -> None:
+    q = quiz("01.3")
+    assert all('lang="nl"' in o for o in q.options_html)  # noordnoordoost, noordoost, ...
+    assert 'lang="nl"' not in "".join(quiz("00.3").options_html)  # the reporter's own, ...
+    assert '<span lang="nl">propagandisten</span>' in quiz("03.3").prompt_html
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"explanation": ["a list"]}, "explanation must be non-empty text"),
+    ({"answer_text": "  "}, "answer_text must be non-empty text"),
+    ({"answer_text": "B. subheading"}, "must start with the answer itself"),
+    ({"options_en": ["one"]}, "options_en must be a list of English glosses, one per option (4)"),
+])
+def test_loader_names_a_bad_reasoning_field(change, message) -> None:
+    from course.checks import validate_record
+
+    record = {**question("00.2"), **change}
+    with pytest.raises(CourseValueError, match=re.escape(message)) as info:
+        validate_record(record, "00.toml")
+    assert "self-check 00.2 in 00.toml" in str(info.value)
+
+
+def test_answer_texts_start_with_the_right_answer() -> None:
+    """Every record that has an answer_text passes the loader's proof against its digest."""
+    from course.checks import _questions, validate_record
+
+    with_text = [r for r in _questions().values() if "answer_text" in r]
+    assert with_text
+    for record in with_text:
+        validate_record(record)

@@ -91,9 +91,10 @@ def _traceable_numbers() -> set[str]:
     sources), and the conventions the library defines (compass sectors, the hedge tolerance, radii)."""
     from course import geo, numbers
     from course.article import load_article
+    from course.articles import articles
     from course.corpus import DATA_DIR
 
-    texts = [load_article().text] + [f.read_text(encoding="utf-8") for f in DATA_DIR.rglob("*.toml")]
+    texts = [load_article(a).text for a in articles()] + [f.read_text(encoding="utf-8") for f in DATA_DIR.rglob("*.toml")]
     found = {re.sub(r"(?<=\d),(?=\d{3}\b)", "", m.group(1).rstrip(".,")) for t in texts for m in FIGURE.finditer(t)}
     found |= {n for t in texts for n in re.findall(r"(?m)^\w*km2?\w* = (\d+(?:\.\d+)?)", t)}  # e.g. area_km2 = 2632
     conventions = [360 / k * i for k in (4, 8, 16, 32) for i in range(k + 1)]

@@ -19,7 +19,7 @@ def test_environment_yml_matches_pyproject() -> None:
     conda = set()
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     for line in text.split("dependencies:", 1)[1].splitlines():
-        m = re.match(r"^  - ([A-Za-z0-9_.-]+)", line)
+        m = re.match(r"^  - ([A-Za-z0-9_.-]+)", line) or re.match(r"^      - ([A-Za-z0-9][A-Za-z0-9_.-]*)", line)  # or under pip:
         if m and m.group(1) not in ("python", "pip"):
             conda.add(_name(m.group(1)))
     assert conda == wanted, f"only in environment.yml: {conda - wanted}; only in pyproject.toml: {wanted - conda}"
@@ -35,6 +35,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_import_course_stays_light() -> None:
     code = ("import sys, course; heavy = [m for m in ('matplotlib', 'ipywidgets', 'nbgrader', 'jsonschema', "
-            "'geographiclib', 'IPython', 'nbformat') if m in sys.modules]; print(heavy)")
+            "'geographiclib', 'IPython', 'nbformat', 'lingua', 'dateparser', 'text_to_num') if m in sys.modules]; "
+            "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", f"import course pulled in {out.strip()}"

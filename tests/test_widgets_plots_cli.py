@@ -1,6 +1,7 @@
 """The reader widget, the overview figures and the command line."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -43,9 +44,26 @@ def test_widget_buttons_drive_the_reader() -> None:
     buttons = box.children[0].children
     buttons[1].click()  # Next
     assert reader.current.id == "p02"
-    toggles = box.children[2].children
-    toggles[2].value = True  # Quotations
+    label, *toggles = box.children[2].children
+    assert "Highlight" in label.value and [t.description for t in toggles][2] == "Quotations"
+    toggles[2].value = True  # a checkbox: its state is the browser's own, so a screen reader hears it
     assert "quotations" in box.children[3].value
+    gloss = box.children[1].children[0]
+    assert gloss.description == "Show the English gloss" and gloss.value is False
+    gloss.value = True
+    assert "lang='en'" in box.children[3].value
+    assert box.children[0].children[2].description == "Paragraph"  # the dropdown has a visible label
+
+
+def test_every_highlight_is_numbered_and_explained_under_the_paragraph() -> None:
+    reader = Reader().show("p02").toggle("places").toggle("actors")
+    page = reader.html
+    refs = [int(n) for group in re.findall(r"<sup class='mark-ref'[^>]*>([\d,]+)</sup>", page) for n in group.split(",")]
+    notes = re.findall(r"<li value='(\d+)'>", page)
+    assert refs == list(range(1, len(refs) + 1)) and [int(n) for n in notes] == refs
+    assert "Izium (city)" in page.split("Highlights in this paragraph")[1]  # the tooltip, without hovering
+    # colour is not the only cue: places and actors differ in underline style too
+    assert "underline double" in page and "underline solid" in page
 
 
 @pytest.mark.parametrize("call, error", [

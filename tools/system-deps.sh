@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# System programs that some tests use: Debian's chromium (the browser test) and postgresql
-# (the PostgreSQL gradebook). Installed only when missing, and only where we may (root + apt).
+# System programs that some tests use: Debian's chromium (the browser tests), postgresql
+# (the PostgreSQL gradebook) and npm with Node.js (the zero-install edition's build, `make lite`). Installed only when missing, and only where we may (root + apt).
 # Elsewhere the tests that need them skip with a message, except under CI=true, where they fail.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+{ command -v npm && command -v node; } >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: installing ${need[*]} with apt-get"

@@ -16,6 +16,16 @@ SIDE_COLOURS = {
     "platform": "sky",
     "reporter": "purple",
 }
+# Colour is never the only cue: stacked bars of different sides also differ by hatching.
+SIDE_HATCHES = {
+    "russian-state": "",
+    "ukrainian-state": "//",
+    "independent-media": "..",
+    "think-tank": "\\\\",
+    "anonymous": "xx",
+    "platform": "--",
+    "reporter": "oo",
+}
 SIDE_LABELS = {
     "russian-state": "Russian state",
     "ukrainian-state": "Ukrainian state",
@@ -47,9 +57,33 @@ def _in_notebook() -> bool:
     return get_ipython() is not None
 
 
-def finish(fig: Any) -> Any:
-    """Detach *fig* from pyplot's state so a notebook shows it once, as the cell's value."""
+# Text colours on white, each at least 4.5:1 (WCAG 2.1 AA): notes and credits, and secondary labels.
+NOTE_GREY = "#444444"  # 9.7:1
+LABEL_GREY = "#595959"  # 7.0:1
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    def luminance(colour: str) -> float:
+        rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def ink_on(background: str) -> str:
+    """Black or white, whichever reads better on *background* (a ``#rrggbb`` colour)."""
+    return max(("#000000", "#ffffff"), key=lambda ink: contrast_ratio(ink, background))
+
+
+def finish(fig: Any, text: Any) -> Any:
+    """Detach *fig* from pyplot's state so a notebook shows it once, as the cell's value, and attach its
+    alt text and long description (a ``course.plots.alttext.FigureText`` computed from the figure's data)."""
     import matplotlib.pyplot as plt
 
+    from course.plots.alttext import attach
+
     plt.close(fig)
-    return fig
+    return attach(fig, text)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import CREDIT_GEONAMES, finish, pyplot
+from course.plots._style import CREDIT_GEONAMES, NOTE_GREY, finish, pyplot
+from course.plots.alttext import FigureText, nl
 from course.widgets import OKABE_ITO
 
 __all__ = ["area_chart", "claims_chart", "distance_map"]
@@ -66,7 +67,7 @@ def distance_map(article: str | None = None) -> Any:
                 color="#555555", linewidth=1, zorder=2)
         mid = ((line.start.longitude + line.end.longitude) / 2, (line.start.latitude + line.end.latitude) / 2)
         ax.annotate(f"{line.distance_km:.0f} km, {line.bearing_deg:.0f}° {line.compass16}", mid, fontsize=8,
-                    xytext=(4, -10), textcoords="offset points", color="#333333",
+                    xytext=(4, -10), textcoords="offset points", color="#222222",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
         for p in (line.start, line.end):
             if p.name not in drawn:
@@ -74,27 +75,49 @@ def distance_map(article: str | None = None) -> Any:
                 ax.annotate(p.name, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points",
                             fontsize=11, fontweight="bold", zorder=5)
                 drawn.add(p.name)
-    projection = frame_map(ax, lats, lons, 0.08, "Claimed distances as rings: which reference point fits?")
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    projection = frame_map(ax, lats, lons, 0.15, "Claimed distances as rings: which reference point fits?")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), fontsize=8.5, frameon=False, ncol=1,
+              title="rings (line style: the reference point)", title_fontsize=8.5, alignment="left")
     note = (f"Rings are geodesic circles on the WGS84 ellipsoid, drawn point by point. {projection} "
             f"Grey lines: straight lines (geodesics) with length and initial bearing. {CREDIT_GEONAMES}; "
             "geodesics: GeographicLib.")
-    fig.text(0.02, 0.01, textwrap.fill(note, 120), fontsize=7.5, color="#444444", va="bottom")
-    fig.subplots_adjust(bottom=0.17, top=0.94)
-    return finish(fig)
+    fig.text(0.02, 0.01, textwrap.fill(note, 125), fontsize=7.5, color=NOTE_GREY, va="bottom")
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.27, top=0.95)
+    return finish(fig, _distance_text(projection, article))
+
+
+def _claimed_against_measured(article: str | None = None) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each distance claim with its reference candidates as course.facts judges them (what both figures draw)."""
+    from course.corpus import load_corpus
+    from course.facts import reference_candidates
+
+    return [(claim, reference_candidates(claim["id"], article)) for claim in load_corpus(article).records("claims")
+            if claim["kind"] == "distance"]
+
+
+def _distance_text(projection: str, article: str | None = None) -> FigureText:
+    """Alt text for the ring map: each claim, measured from each reference point, against what the article says."""
+    sentences, details = [], []
+    for claim, options in _claimed_against_measured(article):
+        target = options[0]["to"]["name"]
+        measured = " and ".join(f"{o['straight_line_km']:.0f} km {o['compass16']} of {o['from']['name']}"
+                                for o in options)
+        sentences.append(f"{target} lies {measured}; the article says ‘{nl(claim['quote'])}’ "
+                         f"({claim['stated']:g} km)")
+        for o in options:
+            low, high = o["allowed_km"]
+            details.append(f"{claim['stated']:g} km ring around {o['from']['name']} (claim: {target}): the straight "
+                           f"line is {o['straight_line_km']:.1f} km at {o['bearing_deg']:.0f}° {o['compass16']}; the "
+                           f"hedge allows {low:g} to {high:g} km; ‘{nl(claim['direction_word'])}’ "
+                           f"{'holds' if o['direction_holds'] else 'does not hold'} for that bearing.")
+    details.append(projection)
+    return FigureText("Map: " + ". ".join(sentences) + ".", tuple(details))
 
 
 def claims_chart(article: str | None = None) -> Any:
     """Claimed against measured: hedge range, straight line and road range for every distance claim."""
-    from course.facts import reference_candidates
-    from course.corpus import load_corpus
-
     plt = pyplot()
-    rows = []
-    for claim in load_corpus(article).records("claims"):
-        if claim["kind"] == "distance":
-            for option in reference_candidates(claim["id"], article):
-                rows.append((claim, option))
+    rows = [(claim, option) for claim, options in _claimed_against_measured(article) for option in options]
     fig, ax = plt.subplots(figsize=(8.6, 1.6 + 0.85 * len(rows)))
     for y, (claim, o) in enumerate(rows):
         low, high = o["allowed_km"]
@@ -118,9 +141,17 @@ def claims_chart(article: str | None = None) -> Any:
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, 1.0), ncol=4, fontsize=7.5, frameon=False)
     fig.text(0.01, 0.01, "Hedge range: course.numbers.tolerance. Detour factors: published studies listed in "
              "course/data/reference/detour_factors.toml.\n" + CREDIT_GEONAMES + "; geodesics: GeographicLib.",
-             fontsize=7, color="#444444")
+             fontsize=7.5, color=NOTE_GREY)
     fig.subplots_adjust(left=0.2, right=0.97, top=0.9, bottom=0.2)
-    return finish(fig)
+    details = tuple(
+        f"{o['from']['name']} to {o['to']['name']}: stated {o['stated_km']:g} km (‘{nl(claim['quote'])}’); the hedge "
+        f"allows {o['allowed_km'][0]:g} to {o['allowed_km'][1]:g} km; straight line {o['straight_line_km']:.1f} km, "
+        f"so the stated figure is {o['ratio']:.2f} times it; by road {o['road_km'][0]:.0f} to {o['road_km'][1]:.0f} km."
+        for claim, o in rows)
+    alt = ("Chart of stated against measured distances: " + "; ".join(
+        f"{o['from']['name']} to {o['to']['name']} stated {o['stated_km']:g} km, straight line "
+        f"{o['straight_line_km']:.0f} km, road {o['road_km'][0]:.0f} to {o['road_km'][1]:.0f} km" for _, o in rows) + ".")
+    return finish(fig, FigureText(alt, details))
 
 
 def area_chart(area_km2: float = 2500.0, hedge: str | None = "zo'n") -> Any:
@@ -147,8 +178,16 @@ def area_chart(area_km2: float = 2500.0, hedge: str | None = "zo'n") -> Any:
     ax.set_title(f"{area_km2:,.0f} km² is a circle of radius {circle_radius_km(area_km2):.0f} km, "
                  f"or a square of {square_side_km(area_km2):.0f} × {square_side_km(area_km2):.0f} km",
                  fontsize=10, loc="left")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8.5)
     fig.text(0.01, 0.01, "Provinces: land area = total minus inland and outer water, CBS StatLine 37105 (2015), "
-             "CC BY 4.0.\nLuxembourg: GeoNames countries (areakm2), CC BY 4.0.", fontsize=7, color="#444444")
+             "CC BY 4.0.\nLuxembourg: GeoNames countries (areakm2), CC BY 4.0.", fontsize=7.5, color=NOTE_GREY)
     fig.subplots_adjust(left=0.22, right=0.95, bottom=0.14)
-    return finish(fig)
+    near = min(areas, key=lambda a: abs(a.land_km2 - area_km2))
+    inside = [a.name for a in areas if allowed.contains(a.land_km2)]
+    alt = (f"Bar chart: {said} km² (the hedge allows {allowed} km²) is a circle of radius "
+           f"{circle_radius_km(area_km2):.0f} km or a square of {square_side_km(area_km2):.0f} km a side; the "
+           f"closest of the areas compared is {near.name}, {near.land_km2:,.0f} km² of land"
+           + (f"; inside the hedge's range: {', '.join(inside)}" if inside else "") + ".")
+    details = tuple(f"{a.name}{' (country)' if a.kind == 'country' else ''}: {a.land_km2:,.0f} km² of land"
+                    for a in areas)
+    return finish(fig, FigureText(alt, details))

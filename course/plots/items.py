@@ -16,7 +16,8 @@ import math
 from collections import Counter
 from typing import Any
 
-from course.plots._style import finish, pyplot
+from course.plots._style import LABEL_GREY, NOTE_GREY, finish, pyplot
+from course.plots.alttext import FigureText
 from course.widgets import OKABE_ITO
 
 __all__ = ["item_distributions", "item_map", "total_histogram"]
@@ -24,11 +25,17 @@ __all__ = ["item_distributions", "item_map", "total_histogram"]
 CREDIT = "Data: the course gradebook (nbgrader)"
 
 
-def _done(fig: Any, a: Any, right: float = 1.0) -> Any:
-    """Credit the data, lay the figure out and detach it from pyplot."""
-    fig.text(0.99, 0.005, f"{CREDIT}; {a.students} student(s)", ha="right", va="bottom", fontsize=7, color="#555555")
+def _done(fig: Any, a: Any, text: FigureText, right: float = 1.0) -> Any:
+    """Credit the data, lay the figure out, attach its alt text and detach it from pyplot."""
+    fig.text(0.99, 0.005, f"{CREDIT}; {a.students} student(s)", ha="right", va="bottom", fontsize=7.5, color=NOTE_GREY)
     fig.tight_layout(rect=(0, 0.03, right, 1))
-    return finish(fig)
+    return finish(fig, text)
+
+
+def _item_line(item: Any) -> str:
+    flags = f"; flagged: {', '.join(item.flags)}" if item.broken else ""
+    return (f"{_label(item.cell)}: mean {item.mean:.2f} of {item.max_score:g} points, difficulty {item.difficulty:.2f}, "
+            f"discrimination {item.discrimination:+.2f}{flags}")
 
 
 # What a figure reads from an AssignmentAnalysis. The figures check for these rather than import
@@ -69,7 +76,11 @@ def total_histogram(a: Any) -> Any:
     ax.set_ylabel("students")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"{a.assignment}: total scores")
-    return _done(fig, a)
+    mean = sum(totals) / len(totals) if totals else 0.0
+    alt = (f"Histogram of {a.assignment} total scores for {len(totals)} student(s): mean {mean:.1f} of "
+           f"{a.max_total:g} points" + (f", lowest {min(totals):g}, highest {max(totals):g}" if totals else "") + ".")
+    counts = Counter(totals)
+    return _done(fig, a, FigureText(alt, tuple(f"{n} student(s) scored {t:g}" for t, n in sorted(counts.items()))))
 
 
 def item_map(a: Any) -> Any:
@@ -79,7 +90,7 @@ def item_map(a: Any) -> Any:
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for level, word in ((0.40, "very good"), (0.30, "reasonably good"), (0.20, "marginal")):
         ax.axhline(level, color=OKABE_ITO["grey"][1], linewidth=1, zorder=0)
-        ax.text(1.02, level, word, fontsize=7, color="#555555", va="center", transform=ax.get_yaxis_transform())
+        ax.text(1.02, level, word, fontsize=7.5, color=LABEL_GREY, va="center", transform=ax.get_yaxis_transform())
     ax.axhline(0, color=OKABE_ITO["grey"][0], linewidth=1, zorder=0)
     spots: dict[tuple[float, float, bool], list[Any]] = {}
     for item in a.items:  # items at the same spot share one label
@@ -101,7 +112,10 @@ def item_map(a: Any) -> Any:
     ax.set_xlabel("difficulty index p (share of the points earned; right = easier)")
     ax.set_ylabel("discrimination index D")
     ax.set_title(f"{a.assignment}: items (upper vs lower {len(a.upper)} students)")
-    return _done(fig, a, right=0.92)
+    alt = (f"Scatter plot of the {len(a.items)} items of {a.assignment}, difficulty against discrimination; "
+           f"{len(a.flagged)} flagged as looking broken" + (f": {', '.join(_label(i.cell) for i in a.flagged)}"
+                                                            if a.flagged else "") + ".")
+    return _done(fig, a, FigureText(alt, tuple(_item_line(i) for i in a.items)), right=0.92)
 
 
 def item_distributions(a: Any) -> Any:
@@ -125,4 +139,7 @@ def item_distributions(a: Any) -> Any:
     fig.supxlabel("score (points)", fontsize=9)
     fig.supylabel("students", fontsize=9)
     fig.suptitle(f"{a.assignment}: scores per item", fontsize=10)
-    return _done(fig, a)
+    alt = f"Small bar charts, one per item of {a.assignment}: how many of {a.students} student(s) earned each score."
+    details = tuple(f"{_label(item.cell)}: " + ", ".join(f"{n} at {v:g}" for v, n in sorted(Counter(item.scores).items()))
+                    for item in a.items)
+    return _done(fig, a, FigureText(alt, details))

@@ -18,7 +18,8 @@ import textwrap
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from course.plots._style import CREDIT_GEONAMES, finish, pyplot
+from course.plots._style import CREDIT_GEONAMES, NOTE_GREY, finish, pyplot
+from course.plots.alttext import FigureText, nl
 from course.widgets import OKABE_ITO
 
 __all__ = ["map_places", "map_projection_note", "story_map", "timeline_chart"]
@@ -86,24 +87,80 @@ def frame_map(ax: Any, lats: list[float], lons: list[float], pad: float, title: 
 
 
 def story_map(article: str | None = None) -> Any:
-    """A map of the article's main places, with a scale bar, a north arrow and an honest projection note."""
+    """A map of the article's main places, with a legend, a scale bar, a north arrow and an honest projection note."""
     from geographiclib.geodesic import Geodesic
+    from matplotlib.lines import Line2D
+
+    from course.corpus import load_corpus
 
     plt = pyplot()
     settings = map_places(article)
     points = _points(settings["places"], article)
-    fig, ax = plt.subplots(figsize=(6.2, 7.2))
+    kinds = {pid: load_corpus(article).get("places", pid)["kind"] for pid in settings["places"]}
+    fig, ax = plt.subplots(figsize=(6.4, 7.6))
+    shown = set()
     for (label, p), pid in zip(points, settings["places"]):
-        c = OKABE_ITO["blue" if pid in settings["context"] else "vermillion"][0]
-        ax.plot(p.longitude, p.latitude, "o", color=c, markersize=8, zorder=3)
-        ax.annotate(label, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points", fontsize=11)
+        role = "context" if pid in settings["context"] else "events"
+        shape = "region" if kinds[pid] == "region" else "town"
+        shown.add((role, shape))
+        colour = _MAP_COLOURS[role]
+        if shape == "region":  # a region is an area: drawn at its seat with an open diamond, never as a town
+            ax.plot(p.longitude, p.latitude, "D", markerfacecolor="white", markeredgecolor=colour,
+                    markeredgewidth=2.2, markersize=10, zorder=3)
+            ax.annotate(f"{label} region\n(at its seat, {p.name})", (p.longitude, p.latitude), xytext=(-10, 0),
+                        textcoords="offset points", fontsize=10.5, style="italic", va="center", ha="right")
+        else:
+            ax.plot(p.longitude, p.latitude, "o", color=colour, markeredgecolor="black", markersize=8, zorder=3)
+            ax.annotate(label, (p.longitude, p.latitude), xytext=(6, 5), textcoords="offset points", fontsize=11)
     projection = frame_map(ax, [p.latitude for _, p in points], [p.longitude for _, p in points], 0.35,
                            "Places in the article")
-    off_map = "".join(f"{_off_map_note(Geodesic.WGS84, o['place'], o['from'], article)} " for o in settings["off_map"])
-    note = f"{projection} {off_map}{CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
-    fig.text(0.02, 0.01, textwrap.fill(note, 105), fontsize=7.5, color="#444", va="bottom")
-    fig.subplots_adjust(bottom=0.2, top=0.94)
-    return finish(fig)
+    handles = []
+    for role, shape in sorted(shown, key=lambda k: (k[0] != "events", k[1])):
+        colour = _MAP_COLOURS[role]
+        style = {"marker": "D", "markerfacecolor": "white", "markeredgecolor": colour, "markeredgewidth": 2.2} \
+            if shape == "region" else {"marker": "o", "color": colour, "markeredgecolor": "black"}
+        handles.append(Line2D([], [], linestyle="", markersize=8, label=_MAP_LEGEND[role, shape], **style))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.28), fontsize=9, framealpha=0.95,
+              edgecolor="#cccccc")
+    off_map = " ".join(_off_map_note(Geodesic.WGS84, o["place"], o["from"], article) for o in settings["off_map"])
+    note = f"{projection} {off_map + ' ' if off_map else ''}{CREDIT_GEONAMES}; geodesics: GeographicLib (WGS84)."
+    fig.text(0.02, 0.01, textwrap.fill(note, 110), fontsize=7.5, color=NOTE_GREY, va="bottom")
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.95)
+    return finish(fig, _story_map_text(settings, points, kinds, projection, off_map))
+
+
+_MAP_COLOURS = {"events": OKABE_ITO["vermillion"][0], "context": OKABE_ITO["blue"][0]}
+_MAP_LEGEND = {
+    ("events", "town"): "town or city where\nthe story happens",
+    ("context", "town"): "town or city named\nfor context",
+    ("events", "region"): "region where the story\nhappens, drawn at its seat\n(no boundary data)",
+    ("context", "region"): "region named for context,\ndrawn at its seat\n(no boundary data)",
+}
+
+
+def _story_map_text(settings: dict[str, Any], points: list[tuple[str, Any]], kinds: dict[str, str],
+                    projection: str, off_map: str) -> FigureText:
+    """Alt text for the story map: where each place lies from the first one, computed like the figure."""
+    from course.geo import leg
+
+    places = settings["places"]
+    where = dict(zip(places, points))
+    hub_label, hub = points[0]
+
+    def name(pid: str) -> str:
+        label, p = where[pid]
+        return f"{label} region (drawn at its seat, {p.name})" if kinds[pid] == "region" else label
+
+    legs = [(pid, leg(hub, where[pid][1])) for pid in places[1:]]
+    said = ", ".join(f"{name(pid)} {line.distance_km:.0f} km {line.compass16}" for pid, line in legs)
+    alt = f"Map: the article's places. From {hub_label} in a straight line: {said}." + (f" {off_map}" if off_map else "")
+    details = [f"{name(pid)}: {p.latitude:.2f}°N {p.longitude:.2f}°E (GeoNames {p.geonameid}); "
+               + ("named for context" if pid in settings["context"] else "where the story happens")
+               for pid, (_, p) in zip(places, points)]
+    details += ["Towns and cities are filled circles; a region is an open diamond at its seat, because the "
+                "course has no boundary data to draw its area. Blue: context; vermillion: where the story happens.",
+                projection, "A 25 km scale bar sits in the lower left, a north arrow in the upper right."]
+    return FigureText(alt, tuple(details))
 
 
 def _off_map_note(g: Any, place: str, start: str, article: str | None = None) -> str:
@@ -144,7 +201,7 @@ def timeline_chart(article: str | None = None) -> Any:
     ax.set_xticks([_at(d, 12) for d in days], [f"{d:%a}\n{d.day} {d:%b}" for d in days])
     for d in days:
         ax.axvline(_at(d), color="#eeeeee", linewidth=0.8, zorder=0)
-    ax.axvline(_at(ref, 12), color="#999999", linewidth=0.8, linestyle=":")
+    ax.axvline(_at(ref, 12), color="#767676", linewidth=0.8, linestyle=":")
     fig.suptitle(f"What happened when: the article's weekday words, counted back from {ref:%A %d %B %Y}",
                  x=0.02, ha="left", fontsize=11)
     older = [e for e in evs if e.end is not None and e.end < window_start]
@@ -152,9 +209,27 @@ def timeline_chart(article: str | None = None) -> Any:
     notes = [f"Earlier: {e.label} ('{e.when.text}' → {_span_text(e.start, e.end)})" for e in older]
     notes += [f"Not dated by the text: {e.label}" for e in undated]
     notes.append("Dots: one day. Bars: a span ('deze week'). Dashed arrow: only 'before' is known.")
-    fig.text(0.02, 0.01, "\n".join(textwrap.fill(n, 150) for n in notes), fontsize=8, color="#444", va="bottom")
+    fig.text(0.02, 0.01, "\n".join(textwrap.fill(n, 150) for n in notes), fontsize=8, color=NOTE_GREY, va="bottom")
     fig.subplots_adjust(left=0.36, bottom=0.2, right=0.97, top=0.92)
-    return finish(fig)
+    return finish(fig, _timeline_text(ref, dated, older, undated))
+
+
+def _timeline_text(ref: date, dated: list[Any], older: list[Any], undated: list[Any]) -> FigureText:
+    """Alt text for the timeline: each event with the date the article's words give it."""
+    def line(e: Any) -> str:
+        word = f" ({nl(e.when.text)})" if e.when is not None else ""
+        when = f"before {e.end:%A %d %B}" if e.start is None else _span_text(e.start, e.end)
+        return f"{e.label}{word}: {when}"
+
+    ordered = sorted(dated, key=lambda e: (e.start or date.min, e.id))
+    days = sorted({e.start for e in dated if e.precise})
+    busiest = max(days, key=lambda d: sum(1 for e in dated if e.precise and e.start == d)) if days else None
+    alt = (f"Timeline of {len(dated)} events around the article's reference day, {ref:%A %d %B %Y}, dated from its own "
+           "time words" + (f"; {sum(1 for e in dated if e.precise and e.start == busiest)} of them fall on "
+                           f"{busiest:%A %d %B}" if busiest else "") + f". {len(older)} earlier, {len(undated)} undated.")
+    details = [line(e) for e in ordered] + [f"Earlier: {line(e)}" for e in older]
+    details += [f"Not dated by the text: {e.label}" for e in undated]
+    return FigureText(alt, tuple(details))
 
 
 def _at(day: date, hours: int = 0) -> datetime:

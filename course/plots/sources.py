@@ -17,7 +17,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from course.plots._style import SIDE_COLOURS, SIDE_LABELS, finish, pyplot
+from course.plots._style import NOTE_GREY, SIDE_COLOURS, SIDE_HATCHES, SIDE_LABELS, finish, pyplot
+from course.plots.alttext import FigureText, nl
 from course.widgets import OKABE_ITO
 
 __all__ = ["CREDIT_SOURCES", "SIDE_COLOURS", "citation_graph", "graph_layout", "verification_chart",
@@ -96,9 +97,9 @@ def citation_graph(article: str | None = None) -> Any:
     layout = graph_layout(article)
     rows = max(r for _, r in layout.values()) + 1
     x_of = {0: 0.0, 1: 1.12}
-    width, height, bar_x = 0.86, 0.62, 2.1
-    fig, ax = plt.subplots(figsize=(11, 0.42 * rows + 2.2))
-    ax.set_xlim(-0.5, bar_x + 0.25)
+    width, height, bar_x = 0.86, 0.62, 2.3
+    fig, ax = plt.subplots(figsize=(11, 0.5 * rows + 2.4))
+    ax.set_xlim(-0.48, bar_x + 0.14)
     ax.set_ylim(rows - 0.3, -1.25)
     ax.axis("off")
     for actor, (col, row) in layout.items():
@@ -136,22 +137,49 @@ def citation_graph(article: str | None = None) -> Any:
                 ((x0 + x1) / 2, row - 0.14, "center", "bottom")
         else:  # a diagonal: just under its start, clear of the row's own arrow
             x_text, y_text, ha, va = x0 + 0.03, row + 0.12, "left", "top"
-        ax.text(x_text, y_text, label, fontsize=7.4, color="#333333", ha=ha, va=va, zorder=4)
+        ax.text(x_text, y_text, label, fontsize=9, color="#222222", ha=ha, va=va, zorder=4,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
     for col, text in ((0, "where the words start\n(reach the article through someone else)"),
                       (1, "who speaks to the article\n(or passes others on to it)")):
-        ax.text(x_of[col], -0.95, text, ha="center", va="center", fontsize=9, color="#333333", style="italic")
+        ax.text(x_of[col], -0.95, text, ha="center", va="center", fontsize=9.5, color="#222222", style="italic")
     sides = [s for s in _SIDE_ORDER if any(actors[a]["side"] == s for a in layout)]
     handles = [Patch(facecolor=_colour(s, True), edgecolor=_colour(s), label=_SIDE_LABEL[s]) for s in sides]
     handles.append(Line2D([], [], color="#555555", linestyle="--", label="photo credit"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.42, -0.01), ncol=len(handles), fontsize=8.2,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=len(handles), fontsize=8.5,
               frameon=False)
     ax.set_title("Who cites whom: every attribution's path into the article", loc="left", fontsize=12)
     fig.text(0.01, 0.005, textwrap.fill("An arrow runs from a source to the next link its words pass through; ×n counts "
                                         "the attributions on it, and a row with two boxes is a chain. Colour: the side a "
                                         "source speaks for (Okabe & Ito palette). " + _credit(article) + ".", 150),
-             fontsize=7.5, color="#444444", va="bottom")
+             fontsize=7.5, color=NOTE_GREY, va="bottom")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.11)
-    return finish(fig)
+    return finish(fig, _citation_text(actors, layout, article))
+
+
+def _citation_text(actors: dict[str, Any], layout: dict[str, tuple[int, int]], article: str | None = None) -> FigureText:
+    """Alt text for the who-cites-whom graph: every edge, with the attributions it carries."""
+    from course.sources import REPORTER, citations
+
+    edges = citations(article)
+
+    def name(actor: str) -> str:
+        return "the article" if actor == REPORTER else _short(actors[actor]["name"]).replace("\n", " ")
+
+    direct = [e for e in edges if e.to == REPORTER]
+    chains = [e for e in edges if e.to != REPORTER]
+    total = sum(len(e.attributions) for e in edges)
+    top = max(direct, key=lambda e: len(e.attributions))
+    alt = (f"Diagram of who cites whom: {len(layout)} sources and {total} attributions. {len(direct)} sources speak "
+           f"to the article directly, most often {name(top.origin)} ({len(top.attributions)} times); "
+           f"{len(chains)} reach it through someone else: "
+           + "; ".join(f"{name(e.origin)} through {name(e.to)}" for e in chains) + ".")
+    details = []
+    for e in sorted(edges, key=lambda e: (layout[e.origin][1], e.to != REPORTER)):
+        side = _SIDE_LABEL[actors[e.origin]["side"]]
+        extra = f", on {', '.join(_PLATFORM_LABEL.get(p, actors[p]['name']) for p in e.platforms)}" if e.platforms else ""
+        credit = f", {e.credits} of them photo credits" if e.credits else ""
+        details.append(f"{name(e.origin)} ({side}) to {name(e.to)}: {len(e.attributions)} attribution(s){extra}{credit}")
+    return FigureText(alt, tuple(details))
 
 
 def _short(name: str) -> str:
@@ -201,9 +229,15 @@ def voice_share_chart(article: str | None = None) -> Any:
     fig.text(0.01, 0.005, textwrap.fill("A word counts for the innermost attribution that contains it (the ministry's "
                                         "words inside TASS's report count for the ministry); platforms and photo "
                                         "credits speak for nobody. " + _credit(article) + ".", 135),
-             fontsize=7.5, color="#444444", va="bottom")
+             fontsize=7.5, color=NOTE_GREY, va="bottom")
     fig.subplots_adjust(left=0.2, right=0.98, top=0.93, bottom=0.17, hspace=0.6)
-    return finish(fig)
+    lead = max(others, key=lambda v: v.words)
+    alt = (f"Bar charts of whose words fill the article: of its {total} words, {own} ({own / total:.0%}) are the "
+           f"reporter's own and {attributed} ({attributed / total:.0%}) are attributed; of the attributed words, "
+           f"{_SIDE_LABEL[lead.side]} sources have the most, {lead.words} ({lead.words / attributed:.0%}).")
+    details = tuple(f"{_SIDE_LABEL[v.side]}: {v.words} words ({v.words / attributed:.0%} of attributed), "
+                    f"{v.quoted} in quote marks and {v.paraphrased} paraphrased" for v in others)
+    return finish(fig, FigureText(alt, details))
 
 
 def verification_chart(article: str | None = None) -> Any:
@@ -221,7 +255,7 @@ def verification_chart(article: str | None = None) -> Any:
         for side in sides:
             n = sum(1 for a in table[status] if a.side == side)
             if n:
-                ax.barh(y, n, left=left, color=_colour(side), edgecolor="white")
+                ax.barh(y, n, left=left, color=_colour(side), edgecolor="white", hatch=SIDE_HATCHES.get(side, ""))
                 left += n
         ax.text(left + 0.2, y, str(left), va="center", fontsize=9)
     labels = []
@@ -235,9 +269,20 @@ def verification_chart(article: str | None = None) -> Any:
     ax.set_xlabel("claims (each distinct attributed content counted once)")
     ax.set_title("What has anyone checked? Verification status as the article gives it", loc="left", fontsize=11)
     present = [s for s in sides if any(a.side == s for rows in table.values() for a in rows)]
-    ax.legend(handles=[Patch(color=_colour(s), label=_SIDE_LABEL[s]) for s in present], fontsize=8,
+    ax.legend(handles=[Patch(facecolor=_colour(s), edgecolor="white", hatch=SIDE_HATCHES.get(s, ""), label=_SIDE_LABEL[s])
+                       for s in present], fontsize=8, handleheight=1.6, handlelength=2.4,
               loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="side of the source",
               title_fontsize=8)
-    fig.text(0.01, 0.01, _credit(article) + ".", fontsize=7.5, color="#444444")
+    fig.text(0.01, 0.01, _credit(article) + ".", fontsize=7.5, color=NOTE_GREY)
     fig.subplots_adjust(left=0.3, right=0.8, top=0.9, bottom=0.16)
-    return finish(fig)
+    counts = {status: len(table[status]) for status in STATUSES}
+    alt = (f"Bar chart of the {sum(counts.values())} attributed claims by the verification status the article "
+           "gives them: " + ", ".join(f"{status} {n}" for status, n in counts.items()) + ".")
+    details = []
+    for status in STATUSES:
+        said = sorted({a.evidence.text for a in table[status] if a.evidence})
+        words = "; ".join(f"‘{nl(w)}’" for w in said) if said else "the text says nothing"
+        by_side = ", ".join(f"{_SIDE_LABEL[side]} {n}" for side in sides
+                            if (n := sum(1 for a in table[status] if a.side == side)))
+        details.append(f"{status} ({words}): {counts[status]} claim(s)" + (f": {by_side}" if by_side else ""))
+    return finish(fig, FigureText(alt, tuple(details)))
