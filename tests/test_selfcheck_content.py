@@ -1,6 +1,6 @@
 """Ways out for a stuck learner, and no free answers for graded items.
 
-- Every self-check of lessons 00-03 and of the Python primer has a worked ``explanation`` and an
+- Every self-check of every lesson and of the Python primer has a worked ``explanation`` and an
   ``answer_text`` that starts with its right answer (proved against the digest or the range); Dutch
   options carry an English gloss (``options_en``).
 - Hints and "not yet" messages guide the learner's thinking; none hands over a call to run.
@@ -26,7 +26,7 @@ from course.errors import CourseError
 from course.grading import notebooks as nbs
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ["00", "01", "02", "03", "python-primer"]
+FILES = sorted(p.stem for p in SELFCHECK_DIR.glob("*.toml"))  # every lesson, the primer too
 RECORDS = [r for f in FILES for r in tomllib.loads((SELFCHECK_DIR / f"{f}.toml").read_text(encoding="utf-8"))["check"]]
 DUTCH_WORDS = re.compile(r"\b(de|het|een|van|noord\w*|oost\w*|zuid\w*|west\w*|zei|meldde|claimde|aldus|zijn|honderden)\b")
 STOP = set("""a an the of in on at to for from by with and or not no is are was were be been it its this that these
