@@ -1,7 +1,7 @@
 """The Python primer in a real browser at 1366x900: a Parsons problem solved with the keyboard alone.
 
-Runs the primer in JupyterLab (the `lab` fixture of tests/test_browser.py: a scratch copy of the lessons,
-headless Chromium), then, with key presses only: Tab-focus a line's Down button, press Enter, and check
+Runs the primer in JupyterLab (the `lab` and `chromium` fixtures of tests/test_browser.py: a scratch copy
+of the lessons, headless Chromium; the page helpers of tests/browser.py), then, with key presses only: Tab-focus a line's Down button, press Enter, and check
 that the line moved and the focus went with it; press Check twice on a wrong order and open
 "Show the reasoning" with Enter. Screenshots go to tests/artifacts/.
 """
@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import ARTIFACTS, _no_errors_shown, _run_lesson, lab  # noqa: F401 - lab is a fixture
+from browser import ARTIFACTS, VIEWPORT, open_lesson, stderr_outputs
+from test_browser import chromium, lab  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_parsons_problem_works_with_the_keyboard(lab) -> None:  # noqa: F811 - the fixture
-    from playwright.sync_api import expect, sync_playwright
+def test_parsons_problem_works_with_the_keyboard(lab, chromium) -> None:  # noqa: F811 - the fixtures
+    from playwright.sync_api import expect
 
-    base, token, work = lab
+    base, token, _ = lab
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser, page = _run_lesson(p, base, token, "python-primer.ipynb")
-        page.set_viewport_size({"width": 1366, "height": 900})
+    page = open_lesson(chromium, base, token, "python-primer.ipynb")
+    try:
+        assert page.viewport_size == VIEWPORT
         problem = page.locator(".course-parsons").first
         expect(problem).to_be_visible(timeout=120_000)
         expect(problem).to_contain_text("Self-check py.5")
@@ -52,6 +53,7 @@ def test_parsons_problem_works_with_the_keyboard(lab) -> None:  # noqa: F811 - t
         expect(blank).to_contain_text("a blank")
         blank.evaluate("e => e.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(ARTIFACTS / "primer-fill-in.png"))
-        _no_errors_shown(page)
-        browser.close()
+        assert not stderr_outputs(page), stderr_outputs(page)
+    finally:
+        page.close()
     assert (ARTIFACTS / "primer-parsons.png").stat().st_size > 10_000
