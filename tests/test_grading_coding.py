@@ -10,7 +10,8 @@ import pytest
 from harness import GradedAssignment, assignment_ids, autograde, prepare, submissions
 from test_grading import (test_a_harmless_warning_costs_nothing, test_answer_cells_are_named_after_their_exercise,  # noqa: F401
                           test_earns_zero, test_every_autograded_answer_has_a_typical_wrong_answer,
-                          test_every_wrong_answer_earns_zero, test_hand_graded_cells_wait_for_the_instructor,
+                          test_every_wrong_answer_earns_zero, test_feedback_shows_scores_and_findings_but_never_a_tests_code,
+                          test_hand_graded_cells_wait_for_the_instructor,
                           test_partial_credit_cases_are_partial_items, test_reference_earns_full_marks,
                           test_release_fails_every_test, test_release_holds_no_answer, test_source_passes_validation)
 
