@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 import json
 import os
@@ -233,6 +234,19 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     assert "Kelley (1939)" in page and "without scores" not in out
 
 
+def _test_lines(source: Path) -> list[str]:
+    """Every line of every test cell of the assignment in *source* that is long enough to recognise in a page."""
+    lines = []
+    for book in sorted(source.glob("*.ipynb")):
+        nb = nbs.load(book)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                lines += [line.strip() for line in cell.source.splitlines()
+                          if len(line.strip()) > 20 and not line.strip().startswith("#")]
+    return lines
+
+
 def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Class, graded: dict[str, Any],
                                                                       capsys: pytest.CaptureFixture,
                                                                       tmp_path: Path,
@@ -254,6 +268,13 @@ def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Clas
         assert f"{cell:<22} {score:g} of" in out
     page = Path(out.split("feedback: ")[1].split()[0])
     assert page.is_file() and student not in str(page)
+    # the learner's feedback teaches without leaking: no line of any test (hidden ones included), and a
+    # written answer says it waits for the instructor instead of showing 0 points
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    test_code = _test_lines(klass.ours / "source" / assignment)
+    assert test_code and not [line for line in test_code if line in text], "selfgrade's feedback shows a test's code"
+    if any(v[4] for k, v in scores(klass.ours).items() if k[0] == assignment and k[1] == student):
+        assert "graded by your instructor" in text, "a written answer looks like 0 points"
     kept = sorted((tmp_path / "cache" / "selfgrade").iterdir())
     assert [k.name.rsplit("-", 1)[0] for k in kept] == [assignment]  # generated once, kept for the next run
     code, again, _ = course(capsys, "selfgrade", str(mine), "--assignment", assignment, "--root", str(klass.ours),
