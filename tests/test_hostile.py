@@ -1,10 +1,11 @@
-"""The hostile corpus, graded with the real `nbgrader autograde`: every trick earns exactly what it deserves.
+"""The hostile corpus, graded by both engines: every trick earns exactly what it deserves.
 
 For each assignment in assignments/source/ one class is written: the reference solution (the
 classmate whose work must stay private) plus one student per hostile case (course.grading.hostile),
-and the class is graded in ONE `nbgrader autograde` run with the course's own config, in the
-bubblewrap sandbox. Cases that test the grader itself run once, against the first assignment, and
-the run-time defences are graded once more with the integrity scan switched off. Then:
+and the class is graded in ONE `course grade` run, in the bubblewrap sandbox. The first
+assignment's class, with the cases that test the grader itself, is graded by `course grade` and by
+the real `nbgrader autograde` with the course's own config, and the run-time defences are graded
+once more by both with the integrity scan switched off. Then:
 - every case scores exactly what it deserves, and the log names the student, the notebook and what happened;
 - the rest of the class is graded (the reference keeps full marks, nbgrader reports no failure);
 - the gradebook, the answer key and every other student's files are intact, nothing outside the
@@ -31,7 +32,7 @@ from course.grading.sandbox import available
 from harness import ASSIGNMENTS, ROOT, assignment_ids
 from hostile_run import IOPUB, TIMEOUT, CorpusRun, outcome_words, require_sandbox, run_corpus
 
-pytestmark = [pytest.mark.grading, pytest.mark.slow]
+pytestmark = [pytest.mark.grading, pytest.mark.slow, pytest.mark.timeout(3000)]  # the fixture grades every corpus
 
 SECURITY = ROOT / "SECURITY.md"
 TABLE_START, TABLE_END = "<!-- hostile-table:start -->", "<!-- hostile-table:end -->"
@@ -50,14 +51,15 @@ REFUSED = {"misnamed-notebook", "deep-folders"}
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusRun]:
     """'<engine>:<assignment>' for the main runs, '<engine>:depth' for the runs with the scan off.
 
-    Stock `nbgrader autograde` grades every assignment's corpus; `course grade` grades the first
-    assignment's (every case once) and the depth cases.
+    `course grade` grades every assignment's corpus; stock `nbgrader autograde` (one notebook after
+    the other, so the slower of the two) grades the first assignment's. Both grade every case once
+    and the depth cases.
     """
     jobs = {}
     for engine in ENGINES:
         jobs[f"{engine}:{FIRST}"] = (FIRST, ("every", "once"), True, engine)
         jobs[f"{engine}:depth"] = (FIRST, ("depth",), False, engine)
-    jobs.update({f"nbgrader:{a}": (a, ("every",), True, "nbgrader") for a in assignment_ids()[1:]})
+    jobs.update({f"course:{a}": (a, ("every",), True, "course") for a in assignment_ids()[1:]})
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {key: pool.submit(run_corpus, assignment, tmp_path_factory.mktemp(f"hostile-{key.replace(':', '-')}"),
                                     scopes, SANDBOXED, scan, engine)
@@ -92,8 +94,16 @@ def test_the_rest_of_the_class_is_graded(runs: dict[str, CorpusRun]) -> None:
     for key, run in runs.items():
         points = {gid: p for nb in run.graded.notebooks for gid, p in nbs.test_cells(run.graded.source_nb(nb)).items()}
         assert run.scores("reference") == points, f"{key}: the honest classmate lost points"
-        failures = set(re.findall(r"error processing assignment '[^']+' for student '([^']+)'", run.log))
-        failures |= set(re.findall(r"student '([^']+)', notebook '[^']*': the submission was not graded", run.log))
+        # genuine lines only: a student's text is quoted after that student's own name, never first on a line
+        failures = set()
+        for line in run.log.splitlines():
+            error = re.match(r"\[(?:AutogradeApp \| )?ERROR\] There was an error processing assignment '[^']+' "
+                             r"for student '([^']+)'", line)
+            refused = re.search(r"student '([^']+)', notebook '[^']*': the submission was not graded", line)
+            if error:
+                failures.add(error.group(1))
+            elif refused and refused.start() == line.find("student '"):
+                failures.add(refused.group(1))
         # nbgrader refuses a folder without any notebook it knows, the grader one it cannot walk safely
         assert failures <= REFUSED, f"{key}: could not grade {failures - REFUSED}"
         graded = {c.id for c in run.cases} | {"reference"}
@@ -255,8 +265,9 @@ def test_the_log_names_only_the_student_who_wrote_it(runs: dict[str, CorpusRun])
     for key, run in runs.items():
         if not any(c.id == "log-forge" for c in run.cases):
             continue
-        assert "(forged)" not in run.log and "for student 'reference'" not in run.log, (
-            f"{key}: a student's text reached the grader's log as a line of its own")
+        forged = [line for line in run.log.splitlines() if ("(forged)" in line or "for student 'reference'" in line)
+                  and "student 'log-forge'" not in line.split("(forged)")[0].split("for student 'reference'")[0]]
+        assert not forged, f"{key}: a student's text reached the grader's log as a line of its own: {forged[:2]}"
         genuine = re.findall(r"student 'reference', notebook '[^']+': [\d.]+/[\d.]+ autograded points", run.log)
         assert len(genuine) == len(run.graded.notebooks), f"{key}: the reference's summary lines: {genuine}"
         assert any(f["student"] == "log-forge" for f in run.findings) or "log-forge" in run.log

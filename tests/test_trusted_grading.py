@@ -323,3 +323,15 @@ def test_findings_are_one_escaped_json_line_each(tmp_path: Path) -> None:
     assert "\n" not in findings.one_line("a\nb") and findings.one_line("x" * 400, 10).endswith("...")
     with pytest.raises(ValueError, match="kind"):
         findings.record(tmp_path, "01", "ann", "01", "gossip", "x")
+
+
+def test_a_finding_made_in_the_same_millisecond_as_the_start_is_read(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as time_module
+
+    from course.grading import findings
+
+    monkeypatch.setattr(time_module, "time", lambda: 1_000_000.0004)  # stored rounded down, to ...000
+    findings.record(tmp_path, "00-warmup", "ada", "*", "file", "a sparse extra")
+    assert [f["student"] for f in findings.read(tmp_path, "00-warmup", "ada", since=1_000_000.0004)] == ["ada"]
+    assert findings.read(tmp_path, "00-warmup", "ada", since=1_000_000.0025) == []  # a finding of an earlier run

@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
 import os
 import time
 from dataclasses import dataclass, field
@@ -441,8 +442,9 @@ class GuardedExecute(Execute):
                 earned, possible = earned + (score or 0), possible + points
                 if (score or 0) < points:
                     failed.append(f"{_label(cell, index).removeprefix('cell ')} ({first or 'partial credit'})")
-            elif errors and not nbutils.is_locked(cell):
-                crashed.append(f"{_label(cell, index).removeprefix('cell ')}: {first}")
+            elif errors and not nbutils.is_locked(cell):  # the student's own message stays in the notebook
+                ename = _NOT_NAME.sub("", str(errors[0].get("ename")))[:40] or "error"
+                crashed.append(f"{_label(cell, index).removeprefix('cell ')}: {ename}")
         parts = [f"{earned:g}/{possible:g} autograded points (ran {time.monotonic() - self._started:.1f} s)"]
         if failed:
             parts.append("tests that did not pass: " + "; ".join(failed[:4]) + (" ..." if len(failed) > 4 else ""))
@@ -525,6 +527,9 @@ def _output_size(msg: dict) -> int:
     if "data" in content:
         return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in content["data"].values())
     return len(json.dumps(content, default=str))
+
+
+_NOT_NAME = re.compile(r"[^\w.]")  # what may not appear in an exception's name in the log
 
 
 class FlagFindings(NbGraderPreprocessor):

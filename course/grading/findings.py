@@ -63,7 +63,7 @@ def record(root: str | Path, assignment: str, student: str, notebook: str, kind:
     if kind not in KINDS:
         raise CourseValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     entry = {"time": round(time.time(), 3), "assignment": assignment, "student": student, "notebook": notebook,
-             "kind": kind, "message": message[:2000]}
+             "kind": kind, "message": message[:2000]}  # read() allows for the rounding of the time
     target = path(root)
     target.parent.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
@@ -96,7 +96,7 @@ def read(root: str | Path, assignment: str | None = None, student: str | None = 
                 continue
             if student is not None and entry.get("student") != student:
                 continue
-            if since is not None and float(entry.get("time", 0)) < since:
+            if since is not None and float(entry.get("time", 0)) < since - 0.001:
                 continue
             out.append(entry)
     return out

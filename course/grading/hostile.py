@@ -32,6 +32,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -467,7 +468,7 @@ _seen = []
 def _peek(*args, **kwargs):
     for _a in list(args) + list(kwargs.values()):
         _src = _g(_a, 'raw_cell', None) or (_a if _g(type(_a), '__name__', '') == 'str' else None)
-        if _src and ('_check' in _src or 'HIDDEN' in _src):
+        if _src and ('_check' in _src or 'HIDDEN' in _src) and 'ORACLE' + '_REPORT' not in _src:
             _seen.append(_src)
 _events = _g(_shell, 'events')
 for _name in ('pre_run_cell', 'pre_execute', 'post_run_cell', 'post_execute'):
@@ -491,7 +492,8 @@ _sys.setprofile(_trace)
 """
 
 ORACLE_REPORT = r"""
-# Whatever the hooks saw of the tests: print it, and try to evaluate the expected values.
+# ORACLE_REPORT: whatever the hooks saw of the tests (never this cell): print it, and try to evaluate
+# the expected values.
 _ev = getattr(__import__('builtins'), 'ev' + 'al')
 for _src in _seen:
     print('SAW A TEST:', _src[:2000])
@@ -554,9 +556,14 @@ def _test_bindings(ctx: Context) -> list[str]:
     return names
 
 
+_IPYTHON_CACHE = re.compile(r"_+|_i{1,3}|_i?\d+|_(?:oh|ih|dh)")
+
+
 def _namespace_kept(ctx: Context) -> Submission:
     """Right answers; the student's own variables share names with the tests' variables, and must survive."""
-    names = _test_bindings(ctx) or ["_w"]
+    # IPython itself rebinds its input and output caches (_i, _ii, _iii, _i3, _, __, _3, _oh, ...) on
+    # every cell, in any notebook; a student's variable of that name never survives, grader or not.
+    names = [n for n in _test_bindings(ctx) if not _IPYTHON_CACHE.fullmatch(n)] or ["_w"]
     prelude = "\n".join(f"{name} = 'kept by the student: {name}'" for name in names)
     guard = "\n".join(f"if {name} != 'kept by the student: {name}':\n"
                       f"    raise RuntimeError('a test cell changed the variable {name}')" for name in names)
@@ -754,18 +761,18 @@ if os.fork() == 0:
 """
 
 ESCAPE_WORKER = r"""
-# Write into the folders of whoever started this kernel: its parent, the first process, the zygote.
+# Write into the folders of whoever started this kernel: its parent, the first process, the zygote,
+# and the top of its own file system (its own working folder is its own to write in).
 import os
 _hits = []
-for _pid in ('self', '1', str(os.getppid())):
-    for _where in ('cwd', 'root'):
-        _path = f'/proc/{_pid}/{_where}/course-hostile-escape'
-        try:
-            with open(_path, 'w') as _f:
-                _f.write('escaped')
-            _hits.append(_path)
-        except OSError:
-            pass
+for _pid, _where in [(p, w) for p in ('1', str(os.getppid())) for w in ('cwd', 'root')] + [('self', 'root')]:
+    _path = f'/proc/{_pid}/{_where}/course-hostile-escape'
+    try:
+        with open(_path, 'w') as _f:
+            _f.write('escaped')
+        _hits.append(_path)
+    except OSError:
+        pass
 print('ESCAPED' if _hits else 'contained', _hits)
 """
 
@@ -937,7 +944,7 @@ CASES: list[Case] = [
     Case("write-outside", "overwrites and deletes the gradebook, the answer key and other students' work",
          "0 on every test; every file intact", "once", _writer, _zero, _errors("Error"), sandbox_only=True),
     Case("network", "opens TCP connections to the grader's machine and the internet", "0 on every test; no connection",
-         "once", _network, _zero, _errors("(Network is unreachable|Connection refused)"), sandbox_only=True),
+         "once", _network, _zero, _errors("(ConnectionRefusedError|OSError)"), sandbox_only=True),
     # code next to the notebook (nothing a student submits is imported)
     Case("shadow-package", "adds course/, nbgrader/, IPython/, sitecustomize.py, a .pth, a .pyc and a .so "
          "that would take over grading (no answers)", "0 on every test; none of it copied or imported",
