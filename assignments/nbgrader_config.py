@@ -9,9 +9,14 @@ import os
 from nbgrader.converters.generate_assignment import GenerateAssignment
 from nbgrader.preprocessors import ClearSolutions
 
+from course.grading.gradebook import tool_env
 from course.grading.stubs import CODE_STUB, NamedClearSolutions
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+# nbgrader runs `alembic` (and Jupyter's kernels) by name: put the tools of the interpreter that runs
+# nbgrader first on PATH, so `../.venv/bin/nbgrader ...` works without activating the environment.
+os.environ["PATH"] = tool_env()["PATH"]
 
 c.CourseDirectory.course_id = "war-reporting"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))

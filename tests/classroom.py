@@ -17,9 +17,14 @@ BROKEN_JSON = "zz-broken-json"
 HOSTILE = "zz-kernel-killer"
 
 
-def make_class(root: Path, students: int, seed: int = 11, db: str | None = None) -> Simulation:
-    """A released course folder at *root* with a simulated class (every assignment in the course)."""
-    return simulate(root, students, seed=seed, db=db)
+# One assignment of each track: the workflow is the same for all, and each assignment costs grading time.
+CLASS_ASSIGNMENTS = ("00-warmup", "00-warmup-code")
+
+
+def make_class(root: Path, students: int, seed: int = 11, db: str | None = None,
+               assignments: tuple[str, ...] = CLASS_ASSIGNMENTS) -> Simulation:
+    """A released course folder at *root* with a simulated class that submitted *assignments*."""
+    return simulate(root, students, seed=seed, db=db, assignments=list(assignments))
 
 
 def add_odd_submissions(root: Path, assignment: str) -> dict[str, Path]:

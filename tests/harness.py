@@ -25,9 +25,14 @@ ASSIGNMENTS = ROOT / "assignments"
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-def assignment_ids() -> list[str]:
-    """Every assignment in assignments/source/, in order."""
-    return sorted(p.name for p in (ASSIGNMENTS / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+def assignment_ids(track: str | None = None) -> list[str]:
+    """Every assignment in assignments/source/, in order; with *track*, only those of that track."""
+    found = sorted(p.name for p in (ASSIGNMENTS / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+    if track is None:
+        return found
+    from course.syllabus import track_of
+
+    return [a for a in found if track_of(a, ASSIGNMENTS) == track]
 
 
 def nbgrader_env(tmp: Path) -> dict[str, str]:

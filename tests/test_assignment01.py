@@ -1,4 +1,4 @@
-"""The reference solutions of assignment 01 are property-tested, and agree with the library."""
+"""The reference solutions of assignment 01's coding track are property-tested, and agree with the library."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from course.geo import COMPASS_NL, bearing_deg, compass, distance_km
 from course.grading import notebooks as nbs
 from course.timeline import WEEKDAYS_NL, resolve_weekday
 
-SOURCE = Path(__file__).resolve().parents[1] / "assignments" / "source" / "01-distances" / "01-distances.ipynb"
+SOURCE = Path(__file__).resolve().parents[1] / "assignments" / "source" / "01-distances-code" / "01-distances-code.ipynb"
 lats = st.floats(min_value=-90, max_value=90, allow_nan=False)
 lons = st.floats(min_value=-180, max_value=180, allow_nan=False)
 
@@ -23,7 +23,7 @@ def ref() -> dict:
     """The instructor's solutions, run as a student's cells would be."""
     namespace: dict = {"math": math, "date": date, "timedelta": timedelta}
     answers = nbs.reference_answers(nbs.load(SOURCE))
-    for gid in ("ex01_2", "ex01_3", "ex01_4", "ex01_5", "ex01_7"):
+    for gid in ("ex01_c1", "ex01_c2", "ex01_c3", "ex01_c4", "ex01_c5"):
         exec(compile(answers[gid], f"<{gid}>", "exec"), namespace)
     return namespace
 

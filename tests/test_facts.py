@@ -154,12 +154,18 @@ def test_figures_have_rings_scale_bar_north_arrow_and_projection_note() -> None:
 
 def test_lesson_01_selfcheck_answers_come_from_the_library() -> None:
     from course.checks import check, question
-    from course.gazetteer import place_point
+    from course.gazetteer import load_gazetteer, place_point
     from course.geo import compass
     from course.numbers import parse_quantity, reference_areas, tolerance, whole_units_consistent_with
 
-    assert check("01.1", place_point("balakliia").geonameid).correct and not check("01.1", 712925).correct
-    assert check("01.2", round(leg("izium", "balakliia").distance_km)).correct
+    lymans = load_gazetteer().lookup("Lyman", country="UA")
+    assert len(lymans) == 3 and "three" in question("01.1")["question"]
+    largest = max(lymans, key=lambda p: p.population)
+    assert check("01.1", largest.geonameid).correct
+    assert all(not check("01.1", p.geonameid).correct for p in lymans if p is not largest)
+    assert not check("01.1", place_point("balakliia").geonameid).correct
+    assert check("01.2", round(leg("kharkiv", "izium").distance_km)).correct
+    assert not check("01.2", int(leg("kharkiv", "izium").distance_km)).correct
     word = compass(leg("balakliia", "kupiansk").bearing_deg, 16, "nl", words=True)
     assert check("01.3", "ABCD"[question("01.3")["options"].index(word)]).correct
     assert check("01.4", int(tolerance(50, "zo'n").low)).correct

@@ -4,7 +4,8 @@ For each assignment in assignments/source/: the source validates, the release fa
 and after `nbgrader autograde`:
 - the reference solution earns full marks on every autograded cell;
 - the released stub earns 0;
-- every typical wrong answer (tests/cases/<assignment>.toml) earns 0;
+- every typical wrong answer (tests/cases/<assignment>.toml) earns 0, or exactly the partial credit
+  its case declares (``earns``) where one slip should not zero a whole item;
 - objects that claim to equal everything, and lying subclasses of float/int/str, earn 0;
 - the right answer that also emits warnings still earns full marks;
 - cells graded by hand are left for the instructor (the stub's unchanged answer gets 0).
@@ -23,7 +24,9 @@ from harness import GradedAssignment, assignment_ids, autograde, prepare, run_nb
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module", params=assignment_ids())
+# The reading track here, the coding track in tests/test_grading_coding.py: two files, so the suite's two
+# workers (one file each) grade the two tracks at the same time.
+@pytest.fixture(scope="module", params=assignment_ids("reading"))
 def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> GradedAssignment:
     g = prepare(request.param, tmp_path_factory.mktemp(request.param))
     return autograde(g, submissions(g))
@@ -58,11 +61,33 @@ def test_earns_zero(graded: GradedAssignment, student: str) -> None:
 
 
 def test_every_wrong_answer_earns_zero(graded: GradedAssignment) -> None:
+    """A typical wrong answer earns 0, or exactly the partial credit its case declares (``earns``)."""
     wrong_students = [s for s in graded.students if s.startswith("wrong-")]
     assert wrong_students, f"tests/cases/{graded.assignment}.toml lists no wrong answers"
+    cases = wrong_answers(graded.assignment)
     for student in wrong_students:
-        earned = {k: v for k, v in _auto(graded, student).items() if v[0] != 0}
-        assert not earned, f"wrong answers in {student!r} earn points on {earned}"
+        k = int(student.removeprefix("wrong-")) - 1
+        off = {}
+        for (notebook, test_cell), (score, top) in _auto(graded, student).items():
+            cell = test_cell.removesuffix("_test")
+            case = cases[cell][min(k, len(cases[cell]) - 1)] if cell in cases else {}
+            expected = float(case.get("earns", 0.0))
+            assert expected < top, f"{cell}: a wrong answer ({case.get('why')!r}) may not declare full marks"
+            if score is None or abs(score - expected) > 1e-3:
+                off[test_cell] = (score, expected, case.get("why"))
+        assert not off, f"wrong answers in {student!r} earn other than declared (score, declared, why): {off}"
+
+
+def test_partial_credit_cases_are_partial_items(graded: GradedAssignment) -> None:
+    """A case may declare partial credit only where the test cell gives partial credit."""
+    for notebook in graded.notebooks:
+        sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in graded.source_nb(notebook).cells
+                   if "nbgrader" in c.metadata}
+        for cell, cases in wrong_answers(graded.assignment).items():
+            for case in cases:
+                if case.get("earns"):
+                    source = sources[f"{cell}_test"]
+                    assert "_check.partial(" in source, f"{cell}: {case['why']!r} declares earns but the test is all or nothing"
 
 
 def test_a_harmless_warning_costs_nothing(graded: GradedAssignment) -> None:
@@ -105,9 +130,9 @@ def test_release_holds_no_answer(graded: GradedAssignment) -> None:
 def test_answer_cells_are_named_after_their_exercise(graded: GradedAssignment) -> None:
     for notebook in graded.notebooks:
         for gid in nbs.answer_cells(graded.source_nb(notebook)):
-            assert re.fullmatch(r"ex\d{2}_\d+", gid), f"answer cell {gid!r} should be named exNN_K"
+            assert re.fullmatch(r"ex\d{2}_c?\d+", gid), f"answer cell {gid!r} should be named exNN_K (exNN_cK on the coding track)"
         for gid in nbs.test_cells(graded.source_nb(notebook)):
-            assert re.fullmatch(r"ex\d{2}_\d+_test[a-z0-9_]*", gid), f"test cell {gid!r} should be named exNN_K_test"
+            assert re.fullmatch(r"ex\d{2}_c?\d+_test[a-z0-9_]*", gid), f"test cell {gid!r} should be named exNN_K_test"
 
 
 def _test_code_lines(g: GradedAssignment) -> list[str]:

@@ -1,6 +1,6 @@
 """The instructor's grading cycle at class scale, with the real nbgrader, on a small simulated class.
 
-One class (every assignment in assignments/source) is simulated, plus a submission that is not
+One class (a reading-track and a coding-track assignment) is simulated, plus a submission that is not
 valid JSON and one that kills its kernel. It is copied twice before anything is graded:
 - "stock" is graded with stock, sequential ``nbgrader autograde``;
 - "ours" with ``course grade`` (parallel workers);
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 import json
 import os
@@ -33,7 +34,7 @@ from course.grading.gradebook import source_assignments, tool_env
 from course.grading.parallel import STATE_DIR, grade
 from course.grading.simulate import Simulation
 
-from classroom import BROKEN_JSON, HOSTILE, add_odd_submissions, course, digest, make_class, scores
+from classroom import BROKEN_JSON, CLASS_ASSIGNMENTS, HOSTILE, add_odd_submissions, course, digest, make_class, scores
 from harness import nbgrader_env, run_nbgrader
 
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
@@ -48,7 +49,8 @@ class Class:
         self.tmp = tmp
         self.ours = tmp / "ours"
         self.sim: Simulation = make_class(self.ours, STUDENTS)
-        self.assignments = source_assignments(self.ours)
+        self.assignments = list(CLASS_ASSIGNMENTS)
+        assert set(self.assignments) < set(source_assignments(self.ours)), "the others stay unsubmitted"
         self.killed = tmp / "killed"
         shutil.copytree(self.ours, self.killed)  # before the odd submissions: the kill test needs none
         self.odd = {a: add_odd_submissions(self.ours, a) for a in self.assignments}
@@ -196,6 +198,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     root = str(klass.ours)
     code, out, _ = course(capsys, "feedback", "--root", root)
     assert code == 0, out
+    assert "nobody has work in autograded/ for" in out and "01-distances" in out  # the unsubmitted ones
     n = STUDENTS + 2  # the kernel killer and the broken file are graded too (at zero, as unanswered)
     for assignment in klass.assignments:
         pages = list((klass.ours / "feedback").glob(f"*/{assignment}/*.html"))
@@ -209,6 +212,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     for (a, s, _, _), v in scores(klass.ours).items():
         totals[(a, s)] = totals.get((a, s), 0.0) + v[0]
     exported = {(r["assignment"], r["student_id"]): float(r["raw_score"]) for r in rows}
+    assert {(r["assignment"], r["track"]) for r in rows} >= {("00-warmup", "reading"), ("00-warmup-code", "coding")}
     assert {k: v for k, v in exported.items() if k[1] in klass.sim.students} == {
         k: v for k, v in totals.items() if k[1] in klass.sim.students}
     code, out, _ = course(capsys, "export", "--root", root, "--cells", "--to", str(tmp_path / "cells.csv"))
@@ -216,6 +220,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
 
     code, out, _ = course(capsys, "report", "--root", root, "--out", str(tmp_path / "report"))
     assert code == 0, out
+    assert "00-warmup (reading track):" in out and "00-warmup-code (coding track):" in out
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     for assignment, cells in klass.sim.broken.items():
         for cell in cells:
@@ -227,6 +232,19 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     # the kernel killer is graded at zero now (the guards keep its gradebook rows complete), so no
     # submission lacks scores; the file that is not JSON never reached the gradebook
     assert "Kelley (1939)" in page and "without scores" not in out
+
+
+def _test_lines(source: Path) -> list[str]:
+    """Every line of every test cell of the assignment in *source* that is long enough to recognise in a page."""
+    lines = []
+    for book in sorted(source.glob("*.ipynb")):
+        nb = nbs.load(book)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                lines += [line.strip() for line in cell.source.splitlines()
+                          if len(line.strip()) > 20 and not line.strip().startswith("#")]
+    return lines
 
 
 def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Class, graded: dict[str, Any],
@@ -250,6 +268,13 @@ def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Clas
         assert f"{cell:<22} {score:g} of" in out
     page = Path(out.split("feedback: ")[1].split()[0])
     assert page.is_file() and student not in str(page)
+    # the learner's feedback teaches without leaking: no line of any test (hidden ones included), and a
+    # written answer says it waits for the instructor instead of showing 0 points
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    test_code = _test_lines(klass.ours / "source" / assignment)
+    assert test_code and not [line for line in test_code if line in text], "selfgrade's feedback shows a test's code"
+    if any(v[4] for k, v in scores(klass.ours).items() if k[0] == assignment and k[1] == student):
+        assert "graded by your instructor" in text, "a written answer looks like 0 points"
     kept = sorted((tmp_path / "cache" / "selfgrade").iterdir())
     assert [k.name.rsplit("-", 1)[0] for k in kept] == [assignment]  # generated once, kept for the next run
     code, again, _ = course(capsys, "selfgrade", str(mine), "--assignment", assignment, "--root", str(klass.ours),

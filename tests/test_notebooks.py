@@ -80,6 +80,44 @@ def test_lesson_runs_headless(path: Path, tmp_path: Path) -> None:
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    given = _graded_choices_shown(nb, path.name[:2])
+    assert not given, f"{path.name} shows the right option of a graded item (prose or output): {given}"
+
+
+def _shown_text(nb: nbformat.NotebookNode) -> str:
+    """What a learner reads in an executed lesson: its prose and every text output, case-folded, one space apart."""
+    parts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            parts += [v if isinstance(v, str) else "".join(v) for k, v in out.get("data", {}).items()
+                      if k in ("text/plain", "text/markdown", "text/html")]
+    return " ".join(re.sub(r"[*`]", "", " ".join(parts)).split()).casefold()
+
+
+def _graded_choices_shown(nb: nbformat.NotebookNode, module: str) -> list[str]:
+    """The graded items of *module* whose right option (a phrase of 12 characters or more) the lesson shows."""
+    from test_selfcheck_content import graded
+
+    page = _shown_text(nb)
+    shown = []
+    for item in graded():
+        if item["module"] != module or not item["option"]:
+            continue
+        option = re.sub(r"\s*\([^)]*\)$", "", " ".join(re.sub(r"[*`]", "", item["option"]).split())).casefold()
+        if len(option) >= 12 and option in page:
+            shown.append(f"{item['assignment']} {item['cell']}: {option!r}")
+    return shown
+
+
+def test_the_lesson_check_sees_a_graded_option_in_an_output() -> None:
+    """The check above can fail: an output that prints a graded item's right option is caught."""
+    from test_selfcheck_content import graded
+
+    item = next(i for i in graded() if i["module"] == "04" and i["option"] and len(i["option"]) >= 12)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": f"Note: **{item['option']}**."})]
+    assert _graded_choices_shown(nb, "04") and not _graded_choices_shown(nb, "03")
 
 
 FIGURE = re.compile(r"(?<![\w.])(\d[\d.,]*)\s?(km²|km2|km|kilomet(?:re|er)s?|miles?|mi\b|%|°|degrees?|square kilomet)",

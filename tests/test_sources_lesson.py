@@ -101,4 +101,4 @@ def test_the_assignment_meets_the_issue() -> None:
     assert f"**Points:** {total:g} ({sum(m['points'] for m in auto):g} marked automatically, " \
            f"{sum(m['points'] for m in by_hand):g} by your instructor)" in nb.cells[0].source
     lesson = re.sub(r"\s*\n>?\s*", " ", _markdown(LESSON))  # callouts wrap over "> " lines
-    assert f"({total:g} points, one answer graded by hand)" in lesson
+    assert f"({total:g} points, {sum(m['points'] for m in by_hand):g} graded by hand)" in lesson

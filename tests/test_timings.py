@@ -40,7 +40,7 @@ def test_each_lesson_states_one_time(module: str) -> None:
     row = _guide_row(module)
     assert stated == note == _minutes(r"(\d+) min", row[1], "lesson time in INSTRUCTORS.md"), (module, stated, note, row)
     work = _markdown(ROOT / "assignments" / "source" / assignment / f"{assignment}.ipynb")
-    assert _minutes(r"\*\*Time:\*\* about (\d+) minutes", work, "assignment time") == _minutes(r"(\d+)", row[2], "assignment time in INSTRUCTORS.md")
+    assert _minutes(r"\*\*Time:\*\* about (\d+) minutes", work, "assignment time") == _minutes(r"(\d+) min", row[2], "assignment time in INSTRUCTORS.md")
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))

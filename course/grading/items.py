@@ -30,7 +30,8 @@ Public API
 - ``upper_lower(totals, share=0.27)``: the upper and lower groups (student ids).
 - ``analyse(scores)``: ``CellScore`` rows (``course.grading.gradebook.cell_scores``) -> analyses.
 - ``ebel_band(d)``: Ebel and Frisbie's words for a discrimination index.
-- ``write_report(analyses, folder)``: ``index.html`` with PNG figures; ``summary(analyses)``: text.
+- ``write_report(analyses, folder, tracks=None)``: ``index.html`` with PNG figures; ``summary(analyses, tracks=None)``:
+  text. *tracks* maps an assignment to its track ("reading" or "coding"), shown next to its name.
 - ``add_arguments_report(parser)`` / ``cmd_report(args)``: the ``course report`` command.
 
 >>> upper_lower({"a": 9, "b": 7, "c": 5, "d": 1})
@@ -170,13 +171,18 @@ def analyse(scores: Iterable[CellScore]) -> list[AssignmentAnalysis]:
     return out
 
 
-def summary(analyses: list[AssignmentAnalysis]) -> str:
-    """A short text summary for the terminal: one block per assignment, flagged items first."""
+def _track(tracks: dict[str, str] | None, assignment: str) -> str:
+    """' (reading track)' or ' (coding track)' when the track of *assignment* is known."""
+    return f" ({tracks[assignment]} track)" if tracks and assignment in tracks else ""
+
+
+def summary(analyses: list[AssignmentAnalysis], tracks: dict[str, str] | None = None) -> str:
+    """A short text summary for the terminal: one block per assignment (with its track), flagged items first."""
     lines = []
     for a in _analyses(analyses):
         mean = sum(a.totals.values()) / a.students if a.students else 0.0
         share = f" ({100 * mean / a.max_total:.0f} %)" if a.max_total else ""
-        lines.append(f"{a.assignment}: {a.students} student(s), mean {mean:.2f} of {a.max_total:g} points{share}, "
+        lines.append(f"{a.assignment}{_track(tracks, a.assignment)}: {a.students} student(s), mean {mean:.2f} of {a.max_total:g} points{share}, "
                      f"{len(a.items)} item(s), {a.late} late submission(s)"
                      + (f", {a.ungraded} submission(s) without scores (not graded)" if a.ungraded else ""))
         for item in a.flagged:
@@ -198,8 +204,8 @@ def _cell(text: object) -> str:
     return f"<td>{html.escape(str(text))}</td>"
 
 
-def write_report(analyses: list[AssignmentAnalysis], folder: Path) -> Path:
-    """Write ``index.html`` and its PNG figures into *folder*; returns the HTML file."""
+def write_report(analyses: list[AssignmentAnalysis], folder: Path, tracks: dict[str, str] | None = None) -> Path:
+    """Write ``index.html`` and its PNG figures into *folder* (each assignment with its track); the HTML file."""
     from course.plots.items import item_distributions, item_map, total_histogram
 
     analyses = _analyses(analyses)
@@ -214,7 +220,7 @@ def write_report(analyses: list[AssignmentAnalysis], folder: Path) -> Path:
     for a in analyses:
         slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in a.assignment)
         mean = sum(a.totals.values()) / a.students if a.students else 0.0
-        parts.append(f"<h2>{html.escape(a.assignment)}</h2><p>{a.students} student(s); mean total {mean:.2f} of "
+        parts.append(f"<h2>{html.escape(a.assignment + _track(tracks, a.assignment))}</h2><p>{a.students} student(s); mean total {mean:.2f} of "
                      f"{a.max_total:g} points; {a.late} late submission(s); {a.ungraded} submission(s) without scores "
                      f"(not graded); upper and lower groups of {len(a.upper)} student(s) each.</p>")
         if a.flagged:
@@ -271,8 +277,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not analyses:
         raise GradingError(f"the gradebook {redact(url)} holds no graded submissions of {', '.join(names)}: "
                            f"run `course grade` first")
-    index = write_report(analyses, Path(args.out) if args.out else root / "report")
-    print(summary(analyses))
+    from course.syllabus import track_of
+
+    tracks = {a.assignment: track_of(a.assignment, root) for a in analyses}
+    index = write_report(analyses, Path(args.out) if args.out else root / "report", tracks)
+    print(summary(analyses, tracks))
     flagged = sum(len(a.flagged) for a in analyses)
     print(f"\nreport: {index} ({len(analyses)} assignment(s), {sum(len(a.items) for a in analyses)} item(s), "
           f"{flagged} flagged)")

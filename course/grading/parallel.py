@@ -564,6 +564,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         for name in names:
             print(f"collected {collect(root, url, name)} submission(s) of {name} from the exchange")
+    from course.grading.workflow import with_work
+
+    names = with_work(args, root, names, "submitted")
     run = grade(root, url, names, args.students, force=args.force, workers=args.workers, timeout=args.timeout,
                 progress=not args.no_progress)
     for note in run.notes:

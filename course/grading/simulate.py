@@ -106,7 +106,8 @@ def _wrong_answers(assignment: str, cases: Path) -> dict[str, list[str]]:
         return {}
     out: dict[str, list[str]] = {}
     for case in tomllib.loads(path.read_text(encoding="utf-8")).get("wrong", []):
-        out.setdefault(case["cell"], []).append(case["code"])
+        if not case.get("earns"):  # a slip that earns partial credit is not a wrong answer here
+            out.setdefault(case["cell"], []).append(case["code"])
     return out
 
 

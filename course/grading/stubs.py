@@ -6,6 +6,8 @@ who runs an unfinished cell reads "Exercise 01.3: ..." instead of a bare NotImpl
 
 >>> exercise_label("ex01_3")
 'Exercise 01.3'
+>>> exercise_label("ex01_c2")
+'Exercise 01.C2'
 """
 
 from __future__ import annotations
@@ -20,15 +22,15 @@ from course.errors import check_type
 __all__ = ["CODE_STUB", "NamedClearSolutions", "exercise_label"]
 
 CODE_STUB = '# YOUR CODE HERE\nraise NotImplementedError("{exercise}: replace this line with your answer")'
-_GRADE_ID = re.compile(r"^ex(\d{2})_(\d+)")
+_GRADE_ID = re.compile(r"^ex(\d{2})_(c?)(\d+)")
 
 
 def exercise_label(grade_id: str) -> str:
-    """'ex01_3' -> 'Exercise 01.3'; other grade ids are returned as they are."""
+    """'ex01_3' -> 'Exercise 01.3', 'ex01_c2' -> 'Exercise 01.C2' (coding track); other grade ids as they are."""
     if grade_id is not None:
         check_type(grade_id, str, "grade_id")
     m = _GRADE_ID.match(grade_id or "")
-    return f"Exercise {m.group(1)}.{m.group(2)}" if m else (grade_id or "this exercise")
+    return f"Exercise {m.group(1)}.{m.group(2).upper()}{m.group(3)}" if m else (grade_id or "this exercise")
 
 
 class NamedClearSolutions(ClearSolutions):

@@ -9,7 +9,10 @@ Public API
 - ``release(root, url, assignment, exchange=False)``: generate the student version (and publish it).
 - ``collect(root, url, assignment)``: collect submissions from the exchange; returns how many.
 - ``feedback(root, url, assignment, exchange=False)``: HTML feedback for every graded submission.
-- ``export(root, url, path, cells=False)``: grades to CSV (nbgrader's CSV, or one row per graded cell).
+- ``export(root, url, path, cells=False)``: grades to CSV (nbgrader's CSV, or one row per graded cell), with
+  each assignment's track ("reading" or "coding") in a ``track`` column.
+- ``with_work(args, root, names, folder)``: without assignment names, those that have work in *folder*
+  (an optional coding-track assignment nobody took is skipped with a note).
 - ``cmd_release``, ``cmd_feedback``, ``cmd_export`` with their ``add_arguments_*``.
 
 >>> from course.grading.workflow import ReleaseSummary
@@ -23,14 +26,15 @@ import argparse
 import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from course.errors import check_path, check_text, check_type
+from course.errors import check_items, check_path, check_text, check_type
 from course.grading.gradebook import (CellScore, GradingError, _check_url, cell_scores, check_gradebook, nbgrader_ok,
                                       open_api, redact, submissions)
 from course.grading.options import add_common_arguments, resolve
 
 __all__ = ["ReleaseSummary", "add_arguments_export", "add_arguments_feedback", "add_arguments_release", "cmd_export",
-           "cmd_feedback", "cmd_release", "collect", "export", "feedback", "release"]
+           "cmd_feedback", "cmd_release", "collect", "export", "feedback", "release", "with_work"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,8 @@ def feedback(root: Path, url: str, assignment: str, exchange: bool = False) -> t
 
 
 def export(root: Path, url: str, path: Path, cells: bool = False) -> tuple[int, int]:
-    """Write grades to CSV at *path*: nbgrader's table, or one row per graded cell. Returns (rows, students)."""
+    """Write grades to CSV at *path*: nbgrader's table, or one row per graded cell, each with the assignment's
+    track. Returns (rows, students)."""
     check_path(root, "root")
     _check_url(url)
     path = check_path(path, "path")
@@ -130,10 +135,12 @@ def export(root: Path, url: str, path: Path, cells: bool = False) -> tuple[int, 
     path.parent.mkdir(parents=True, exist_ok=True)
     if cells:
         scores = cell_scores(url)
+        rows = [asdict(s) for s in scores]
         with open(path, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(CellScore.__dataclass_fields__))
             writer.writeheader()
-            writer.writerows(asdict(s) for s in scores)
+            writer.writerows(rows)
+        _add_track(path, rows, root, "assignment")
         return len(scores), len({s.student for s in scores})
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
@@ -142,7 +149,23 @@ def export(root: Path, url: str, path: Path, cells: bool = False) -> tuple[int, 
         CsvExportPlugin(to=str(path)).export(gb)
     with open(path, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    _add_track(path, rows, root, "assignment")
     return len(rows), len({r["student_id"] for r in rows})
+
+
+def _add_track(path: Path, rows: list[dict[str, Any]], root: Path, key: str) -> None:
+    """Rewrite the CSV at *path* with a ``track`` column ("reading" or "coding") after the assignment."""
+    from course.syllabus import track_of
+
+    if not rows:
+        return
+    tracks = {name: track_of(name, root) for name in {r[key] for r in rows}}
+    fields = list(rows[0])
+    fields.insert(fields.index(key) + 1, "track")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows({**r, "track": tracks[r[key]]} for r in rows)
 
 
 # --- commands -------------------------------------------------------------------------------------------------
@@ -168,9 +191,30 @@ def add_arguments_feedback(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exchange", action="store_true", help="also release the feedback to the nbgrader exchange")
 
 
+def with_work(args: argparse.Namespace, root: Path, names: list[str], folder: str) -> list[str]:
+    """The assignments to work on: those named, or else those with at least one submission in *folder*.
+
+    An optional coding-track assignment that no student took is skipped with a note, rather than stopping
+    the command for the whole class. With nothing to work on at all, every name is kept (the command then
+    says what is missing).
+    """
+    check_type(args, argparse.Namespace, "args")
+    root = check_path(root, "root")
+    names = check_items(names, str, "names", what="assignment names")
+    check_text(folder, "folder")
+    if getattr(args, "assignments", None):
+        return names
+    kept = [n for n in names if any(p.is_dir() for p in (Path(root) / folder).glob(f"*/{n}"))]
+    skipped = [n for n in names if n not in kept]
+    if kept and skipped:
+        print(f"note: nobody has work in {folder}/ for {', '.join(skipped)} (an optional assignment?): skipped")
+    return kept or names
+
+
 def cmd_feedback(args: argparse.Namespace) -> int:
     """Generate HTML feedback for every graded submission."""
     root, url, names = resolve(args)
+    names = with_work(args, root, names, "autograded")
     for name in names:
         files, waiting = feedback(root, url, name, args.exchange)
         print(f"feedback for {name}: {files} HTML file(s) in {root / 'feedback'}"
