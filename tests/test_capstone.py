@@ -321,3 +321,25 @@ def test_every_lesson_figure_runs_on_the_tiny_article(tiny: str) -> None:  # noq
         assert len(fig.alt_text) > 20, name
         drawn += 1
     assert drawn >= 10
+
+
+@pytest.mark.browser
+def test_the_checklist_prints_on_one_a4_page(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from browser import VIEWPORT, launch, need_chromium
+    from course.handouts import moves
+
+    need_chromium()
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto((ROOT / "handouts" / "checklist.html").as_uri())
+            links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
+            page.emulate_media(media="print")
+            pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        finally:
+            browser.close()
+    assert len(links) == len(moves())
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
