@@ -343,3 +343,19 @@ def test_the_checklist_prints_on_one_a4_page(tmp_path: Path) -> None:
             browser.close()
     assert len(links) == len(moves())
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_the_check_report_sits_under_a_lesson_heading() -> None:
+    """Lesson 05 shows course check's report under its own '## 6 · Transfer': the report's headings start lower."""
+    from datetime import date
+
+    from course.check import check_report, markdown
+
+    report = check_report("Kramatorsk ligt zo'n 15 kilometer ten noorden van Slovjansk.", language="nl",
+                          reference=date(2023, 2, 25), accuracy=False)
+    levels = [len(m.group(1)) for m in re.finditer(r"^(#+) ", markdown(report, level=3), re.M)]
+    assert levels[0] == 3 and min(levels) == 3 and max(levels) == 5
+    assert [len(m.group(1)) for m in re.finditer(r"^(#+) ", markdown(report), re.M)] == [n - 2 for n in levels]
+    for bad in (0, 5):
+        with pytest.raises(CourseValueError, match=f"level must be a heading level from 1 to 4; got {bad}"):
+            markdown(report, level=bad)
