@@ -359,3 +359,18 @@ def test_the_check_report_sits_under_a_lesson_heading() -> None:
     for bad in (0, 5):
         with pytest.raises(CourseValueError, match=f"level must be a heading level from 1 to 4; got {bad}"):
             markdown(report, level=bad)
+
+
+def test_the_assignment_runs_headless_in_under_15_seconds() -> None:
+    """The source notebook (reference answers, visible and hidden tests) runs top to bottom without an error."""
+    import time
+
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ASSIGNMENT, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(ASSIGNMENT.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors[0]
+    assert seconds < 15, f"the capstone assignment took {seconds:.1f} s"
