@@ -272,37 +272,42 @@ def _range(low: Any, high: Any) -> str:
     return f"{fmt(low)} to {fmt(high)}"
 
 
-def markdown(report: dict[str, Any]) -> str:
-    """The report of ``check_report``/``check_file`` as Markdown."""
+def markdown(report: dict[str, Any], level: int = 1) -> str:
+    """The report of ``check_report``/``check_file`` as Markdown; its title is a heading of *level* (1 to 4),
+    so that it can sit under a lesson's own headings."""
     check_type(report, dict, "report")
+    check_type(level, int, "level")
+    if not 1 <= level <= 4:
+        raise CourseValueError(f"level must be a heading level from 1 to 4; got {level}")
+    h = "#" * (level - 1)
     missing = [k for k in ("language", "places", "numbers", "time_words", "attributions", "loaded_words")
                if k not in report]
     if missing:
         raise CourseValueError(f"report must be what check_report returns; it lacks {', '.join(missing)}")
     lang = report["language"]
     how = f"{lang['how']}" + (f", confidence {lang['confidence']:.2f}" if lang.get("confidence") else "")
-    out = [f"# First pass: {report.get('file', 'the text')}", "",
+    out = [f"{h}# First pass: {report.get('file', 'the text')}", "",
            f"Language: **{lang['language']}** ({how}). Reference date: "
            f"{report['reference_date'] or 'none given (--date)'}. {report['characters']:,} characters.", ""]
-    out += ["## Places", ""]
+    out += [f"{h}## Places", ""]
     out += _table(["in the text", "GeoNames place", "country", "mentions", "why this one"],
                   [[p["name"], f"{p['place']} ({p['geonameid']})", p["country"], len(p["spans"]),
                     p["how"] + (f"; also: {', '.join(p['alternatives'][:3])}" if p["alternatives"] else "")]
                    for p in report["places"]])
-    out += ["### Distances and directions (straight lines, WGS84)", ""]
+    out += [f"{h}### Distances and directions (straight lines, WGS84)", ""]
     out += _table(["from", "to", "km", "bearing", "direction (en / nl)"],
                   [[d["from"], d["to"], f"{d['km']:,.1f}", f"{d['bearing_deg']:.0f}°",
                     f"{d['words_en']} / {d['words_nl']}"] for d in report["distances"]])
-    out += ["## Numbers and their hedges", ""]
+    out += [f"{h}## Numbers and their hedges", ""]
     out += _table(["as written", "followed by", "hedge", "range it allows", "rule", "quoted"],
                   [[n["text"], n["followed_by"], n["hedge"] or "", _range(n["low"], n["high"]), n["rule"],
                     "yes" if n["quoted"] else ""] for n in report["numbers"]])
-    out += ["## Time words", ""]
+    out += [f"{h}## Time words", ""]
     out += _table(["as written", "kind", "days", "rule"],
                   [[t["text"], t["kind"], (t["first"] if t["first"] == t["last"] else f"{t['first']} to {t['last']}")
                     if t["first"] else "unresolved", t["rule"]] for t in report["time_words"]])
     att = report["attributions"]
-    out += ["## Who says so: candidate attributions", ""]
+    out += [f"{h}## Who says so: candidate attributions", ""]
     acc = att.get("accuracy")
     if acc and acc["precision"] is not None:
         per = "; ".join(f"{r['article']}: precision {r['precision']:.2f}, recall {r['recall']:.2f} "
@@ -316,11 +321,11 @@ def markdown(report: dict[str, Any]) -> str:
     out += _table(["cue", "source", "content", "rule"],
                   [[c["cue"], c["source"] or "(not found)", c["content"][:100] + ("…" if len(c["content"]) > 100 else ""),
                     c["rule"]] for c in att["candidates"]]) if not att.get("note") else []
-    out += ["## How it is phrased: candidate loaded words, euphemisms and scare quotes", ""]
+    out += [f"{h}## How it is phrased: candidate loaded words, euphemisms and scare quotes", ""]
     out += _table(["as written", "technique", "in quote marks", "plainer", "what it does"],
                   [[w["text"], w["technique"], "yes" if w["quoted"] else "", w["plain"], w["note"]]
                    for w in report["loaded_words"]])
-    out += ["## What this pass cannot tell you", ""] + [f"- {n}" for n in report["notes"]] + [""]
+    out += [f"{h}## What this pass cannot tell you", ""] + [f"- {n}" for n in report["notes"]] + [""]
     return "\n".join(out)
 
 

@@ -34,6 +34,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("course.check:cmd_check", "a first pass over any Dutch or English report FILE: places, distances, "
                                          "numbers, time words, sources, loaded words (--json)"),
     "provenance": ("course.provenance:cmd_provenance", "where the copy came from: each paragraph scored against dated wire versions (--json)"),
+    "capstone": ("course.capstone:cmd_capstone", "the capstone: triage an article's claims; --practice ID makes an "
+                                                 "article capstone part 2's (instructors)"),
+    "handouts": ("course.handouts:cmd_handouts", "write the checklist, glossary and further reading to handouts/ (--check)"),
     "release": ("course.grading.workflow:cmd_release", "instructors: generate the student version of the assignments"),
     "grade": ("course.grading.parallel:cmd_grade", "instructors: autograde every submission in parallel"),
     "feedback": ("course.grading.workflow:cmd_feedback", "instructors: generate HTML feedback for graded submissions"),

@@ -42,6 +42,7 @@ LESSON_FIGURES = {
     "techniques_by_side": "course.plots.framing:techniques_by_side",
     "density_map": "course.plots.framing:density_map",
     "provenance_map": "course.plots.provenance:provenance_map",
+    "triage_figure": "course.plots.capstone:triage_figure",
 }
 # Figures drawn from the learner's own input (a lesson cell passes it); their text follows that input.
 INPUT_FIGURES = {

@@ -42,6 +42,8 @@ def provenance_map(article: str | None = None) -> Any:
     ws = wires(article)
     table = scores(article)
     art = load_article(article)
+    if not rows or not ws:  # an article with no outside versions recorded: say so instead of an empty grid
+        return _nothing_to_trace(article, plt)
     grid = [[table[m.passage][w.id] for w in ws] + [m.untraced] for m in rows]
     fig, ax = plt.subplots(figsize=(11.8, 7.4))
     image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=1.25, aspect="auto")
@@ -67,6 +69,18 @@ def provenance_map(article: str | None = None) -> Any:
     details = tuple(f"{m.passage}: " + ", ".join(f"{w} {s:.2f}" for w, s in m.ranking) + f"; untraced {m.untraced:.2f}"
                     for m in rows)
     return finish(fig, FigureText(alt_text(article), details))
+
+
+def _nothing_to_trace(article: str | None, plt: Any) -> Any:
+    from course.articles import article_info
+
+    note = (f"No outside versions of this article are recorded ({article_info(article).where('wires.toml')}), "
+            "so no paragraph can be traced to one.")
+    fig, ax = plt.subplots(figsize=(11.8, 1.6))
+    ax.axis("off")
+    ax.set_title("Which version each paragraph follows", loc="left", fontsize=12)
+    ax.text(0, 0.5, note, fontsize=10, va="center", transform=ax.transAxes)
+    return finish(fig, FigureText(note, ()))
 
 
 def alt_text(article: str | None = None) -> str:
