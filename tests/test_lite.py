@@ -357,16 +357,28 @@ def test_lesson_runs_top_to_bottom_in_the_browser_without_errors(report: dict, l
     assert record["ran"] == record["code"], f"{record['code'] - record['ran']} code cells did not run"
 
 
+def _feedback_text(feedback_html: str) -> str:
+    """What the self-check's feedback region reads, as text."""
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", feedback_html)).split())
+
+
 @browser_test
 @pytest.mark.parametrize("lesson", [p.name for p in LESSONS])
 def test_lesson_quiz_answers_wrong_then_right_in_the_browser(report: dict, lesson: str) -> None:
+    from course.checks import quiz as self_check
+
     answers = _quiz_answers(ROOT / "notebooks" / lesson)
     if answers is None:
         pytest.skip(f"{lesson} has no choice or whole-number self-check whose answer the test can find")
     quiz = report["lessons"][lesson].get("quiz")
     assert quiz, report["lessons"][lesson].get("failure")
     assert quiz["id"] == answers[0]
-    assert quiz["wrong"].startswith(f"✘ Self-check {answers[0]}") and quiz["right"].startswith(f"✔ Self-check {answers[0]}")
+    expected = self_check(answers[0])  # the same widget in the full edition, answered the same way
+    wrong, right = (_feedback_text(expected.submit(a).feedback_html) for a in answers[1:])
+    assert wrong.startswith("✘ Not yet (try 1)") and right.startswith("✔ Right")
+    assert " ".join(quiz["wrong"].split()) == wrong and " ".join(quiz["right"].split()) == right
 
 
 @browser_test
@@ -381,15 +393,19 @@ def test_no_request_leaves_the_site(report: dict) -> None:
 
 
 @browser_test
-def test_figures_show_prerendered_with_alt_text_and_note(report: dict) -> None:
+def test_figures_show_prerendered_with_alt_text_and_note(site: Path, report: dict) -> None:
+    """Each lesson shows, in order, the figures its own code draws in the full edition (the build ran the
+    lessons and recorded every figure call, computed arguments included), each with its alt text and note."""
     from course.plots._prerendered import NOTE
 
-    from figures import figure_functions, lesson_calls  # tools/lite/figures.py
-
-    functions = figure_functions()
+    recorded = json.loads((site / "lite-build.json").read_text())["figures"]
+    assert set(recorded) == {p.name for p in LESSONS}
+    assert recorded["04-beyond-the-text.ipynb"], "lesson 04 draws figures"
+    assert any(f["key"].startswith("course.plots.sun.chronolocation_figure(verdict=Verdict(")
+               for f in recorded["04-beyond-the-text.ipynb"]), "a figure drawn from computed values is pre-rendered"
     for lesson in LESSONS:
         shown = report["lessons"][lesson.name]["figures"]
-        assert len(shown) == len(list(lesson_calls(lesson, functions))), lesson.name
+        assert [f["alt"] for f in shown] == [f["alt"] for f in recorded[lesson.name]], lesson.name
         for figure in shown:
             assert len(figure["alt"]) > 10 and figure["note"] == NOTE, figure
 
