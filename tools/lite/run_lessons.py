@@ -197,9 +197,9 @@ def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]]
                     if shots:
                         page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}.png"))
                         shown = page.locator(".course-prerendered")
-                        if shown.count():
-                            shown.first.scroll_into_view_if_needed()
-                            page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}-figure.png"))
+                        for i in range(shown.count()):  # every figure the lesson shows
+                            shown.nth(i).scroll_into_view_if_needed()
+                            page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}-figure-{i + 1}.png"))
                 except Exception as err:  # noqa: BLE001 - reported per lesson, the others still run
                     record["failure"] = f"{type(err).__name__}: {err}"[:2000]
                 if lesson in reset and "failure" not in record:
