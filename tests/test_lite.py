@@ -159,6 +159,41 @@ def test_a_site_over_budget_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
         lite_build.check_site(site, ["00-start.ipynb"])
 
 
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# A lesson"},
+        *({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells)]}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_the_build_records_the_figure_calls_a_lesson_really_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Computed arguments are recorded as the lesson computed them; a figure function called by another
+    is not a call of the lesson; a call that draws no figure does not count; a failing cell names itself."""
+    import types
+
+    from matplotlib.figure import Figure
+
+    from figures import lesson_calls  # tools/lite/figures.py
+
+    plots = types.ModuleType("fake_plots")
+    exec("from matplotlib.figure import Figure\n"
+         "def inner(n=1):\n    return Figure()\n"
+         "def outer(n):\n    inner(n)\n    return Figure()\n"
+         "def words(n=1):\n    return 'no figure'\n", plots.__dict__)
+    monkeypatch.setitem(sys.modules, "fake_plots", plots)
+    functions = {f"fake_plots.{name}": getattr(plots, name) for name in ("inner", "outer", "words")}
+    lesson = _notebook(tmp_path / "99-x.ipynb", "%matplotlib inline\nfrom fake_plots import outer, words\nn = 6 * 7",
+                       "print('noise')\nouter(n / 2)\nwords()", "import fake_plots\nfake_plots.inner(n=n)")
+    calls = lesson_calls(lesson, functions)
+    assert [(q, a, k) for q, a, k, _ in calls] == [("fake_plots.outer", (21.0,), {}), ("fake_plots.inner", (), {"n": 42})]
+    assert all(isinstance(fig, Figure) for *_, fig in calls)
+    assert plots.outer is functions["fake_plots.outer"]  # the module is restored
+    broken = _notebook(tmp_path / "98-y.ipynb", "x = 1", "1 / 0")
+    with pytest.raises(RuntimeError, match=r"98-y.ipynb, code cell 2 failed .*ZeroDivisionError"):
+        lesson_calls(broken, functions)
+
+
 def test_every_lesson_is_staged_with_a_reset_cell_after_its_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lessons = tmp_path / "notebooks"
     lessons.mkdir()
