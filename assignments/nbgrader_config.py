@@ -33,8 +33,8 @@ c.Execute.timeout = 60
 # Put back test cells a student deleted, so they still count (as failed).
 c.OverwriteCells.add_missing_cells = True
 
-# Safe grading (course/grading/sandbox.py, SECURITY.md): student kernels run in the bubblewrap
-# sandbox (COURSE_SANDBOX=auto|required|off), submissions are read and checked by the course's guards.
-from course.grading.sandbox import configure as configure_safe_grading  # noqa: E402
+# Safe grading (course/grading/config.py, SECURITY.md): student kernels run in the bubblewrap sandbox
+# (COURSE_SANDBOX=auto|required|off), test cells run outside the kernel, submissions are checked by guards.
+from course.grading.config import configure as configure_safe_grading  # noqa: E402
 
 configure_safe_grading(c)

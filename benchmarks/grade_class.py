@@ -1,12 +1,19 @@
-"""Grading a class: stock sequential ``nbgrader autograde`` against ``course grade`` (parallel workers).
+"""Grading a class: stock nbgrader against the course's grading, measured side by side in one run.
 
 Simulates a class (``course simulate``; default 60 students x every assignment in
-assignments/source), copies it, grades one copy with stock ``nbgrader autograde <assignment>`` (one
-run per assignment, one after the other, as an instructor would) and the other with
-``python -m course grade`` (and a third copy with ``course grade`` and the sandbox switched off),
-then prints the wall-clock times (start-up included), the speed-up,
-the machine's load, and whether every cell score in the two gradebooks is identical. Exits 1 if
-any score differs. Targets: a speed-up of at least 1.7x on 2 cores; the sandbox within 1.3x.
+assignments/source), copies it, and grades each copy one way:
+
+1. **stock**: plain nbgrader (the course's config without its safe-grading block: nbgrader's own
+   Execute, no sandbox), ``nbgrader autograde <assignment>`` one assignment after the other;
+2. **nbgrader + guards**: the same sequential ``nbgrader autograde`` with the course's config
+   (sandbox, trusted tests, warm kernels);
+3. **course grade**: ``python -m course grade`` (parallel workers, sandbox, warm kernels);
+4. **course grade, cold**: the same with warm kernels off (``COURSE_ZYGOTE=off``);
+5. **course grade, no sandbox**: ``COURSE_SANDBOX=off``.
+
+It prints each wall-clock time (start-up included), seconds per notebook, the speed-ups over stock,
+the machine's load, and whether every cell score is identical across all five gradebooks (exits 1
+if not). Targets (issue 18): course grade at least 4x stock on 2 cores with the sandbox.
 
     .venv/bin/python benchmarks/grade_class.py [--students 60] [--workers N] [--seed 2022] [--out DIR]
 """
@@ -40,6 +47,12 @@ def _timed(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subp
     return time.perf_counter() - start, done
 
 
+def _stock_config(root: Path) -> None:
+    """The course's nbgrader config without its safe-grading block: plain nbgrader."""
+    config = root / "nbgrader_config.py"
+    config.write_text(config.read_text(encoding="utf-8").split("# Safe grading")[0], encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=60)
@@ -50,67 +63,60 @@ def main() -> int:
     args = parser.parse_args()
 
     shutil.rmtree(args.out, ignore_errors=True)
-    ours, stock, bare = args.out / "course-grade", args.out / "stock", args.out / "course-grade-no-sandbox"
+    names = ["stock", "nbgrader-guards", "course-grade", "course-grade-cold", "course-grade-no-sandbox"]
+    folders = {name: args.out / name for name in names}
     env = tool_env()
     env.pop("COURSE_DB_URL", None)
     start = time.perf_counter()
-    sim = simulate(ours, args.students, seed=args.seed, source_root=ROOT / "assignments")
-    shutil.copytree(ours, stock)
-    shutil.copytree(ours, bare)
-    assignments = source_assignments(ours)
+    sim = simulate(folders["course-grade"], args.students, seed=args.seed, source_root=ROOT / "assignments")
+    for name in names:
+        if name != "course-grade":
+            shutil.copytree(folders["course-grade"], folders[name])
+    _stock_config(folders["stock"])
+    assignments = source_assignments(folders["course-grade"])
+    notebooks = len(sim.students) * len(assignments)
     print(f"simulated {len(sim.students)} students x {len(assignments)} assignment(s) "
-          f"({', '.join(assignments)}) = {len(sim.students) * len(assignments)} submissions "
-          f"in {time.perf_counter() - start:.1f} s")
+          f"({', '.join(assignments)}) = {notebooks} submissions in {time.perf_counter() - start:.1f} s")
     print(f"machine: {os.cpu_count()} cores; course grade workers: {args.workers or default_workers()}")
 
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
-    print(f"stock nbgrader autograde, sequential ... ({_load()})", flush=True)
-    stock_seconds = 0.0
-    for assignment in assignments:
-        seconds, done = _timed([nbgrader, "autograde", assignment], stock, env)
-        stock_seconds += seconds
+    seconds: dict[str, float] = {}
+    for name, extra in (("stock", {"COURSE_SANDBOX": "off"}), ("nbgrader-guards", {})):
+        print(f"{name}: nbgrader autograde, sequential ... ({_load()})", flush=True)
+        seconds[name] = 0.0
+        for assignment in assignments:
+            took, done = _timed([nbgrader, "autograde", assignment], folders[name], {**env, **extra})
+            seconds[name] += took
+            if done.returncode != 0:
+                print(f"{name}: nbgrader autograde {assignment} failed:\n{done.stderr[-3000:]}")
+                return 1
+    runs = {"course-grade": {}, "course-grade-cold": {"COURSE_ZYGOTE": "off"},
+            "course-grade-no-sandbox": {"COURSE_SANDBOX": "off"}}
+    for name, extra in runs.items():
+        print(f"{name}: course grade, parallel ... ({_load()})", flush=True)
+        command = [sys.executable, "-m", "course", "grade", "--root", str(folders[name]), "--no-progress"]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        seconds[name], done = _timed(command, ROOT, {**env, **extra})
         if done.returncode != 0:
-            print(f"stock nbgrader autograde {assignment} failed:\n{done.stderr[-3000:]}")
+            print(f"{name} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
             return 1
+    print(f"done ({_load()})\n")
 
-    print(f"course grade, parallel ... ({_load()})", flush=True)
-    command = [sys.executable, "-m", "course", "grade", "--root", str(ours), "--no-progress"]
-    if args.workers:
-        command += ["--workers", str(args.workers)]
-    ours_seconds, done = _timed(command, ROOT, env)
-    if done.returncode != 0:
-        print(f"course grade failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-        return 1
-    rerun_seconds, _ = _timed(command, ROOT, env)
-
-    from course.grading import sandbox
-
-    print(f"course grade, parallel, sandbox off (COURSE_SANDBOX=off) ... ({_load()})", flush=True)
-    bare_command = [c if c != str(ours) else str(bare) for c in command]
-    bare_seconds, done = _timed(bare_command, ROOT, {**env, "COURSE_SANDBOX": "off"})
-    if done.returncode != 0:
-        print(f"course grade without the sandbox failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-        return 1
-    print(f"done ({_load()})")
-
-    a = cell_scores(f"sqlite:///{stock / 'gradebook.db'}")
-    b = cell_scores(f"sqlite:///{ours / 'gradebook.db'}")
-    same = a == b
-    differ = sum(1 for x, y in zip(a, b) if x != y) + abs(len(a) - len(b))
-    print(f"\nstock nbgrader autograde (sequential): {stock_seconds:7.1f} s")
-    print(f"course grade (parallel):               {ours_seconds:7.1f} s")
-    print(f"speed-up:                              {stock_seconds / ours_seconds:7.2f}x   target >= 1.7x: "
-          f"{'met' if stock_seconds / ours_seconds >= 1.7 else 'MISSED'}")
-    print(f"rerun of course grade (all up to date): {rerun_seconds:6.1f} s")
-    print(f"cell scores compared: {len(a)}; identical: {'yes' if same else f'NO ({differ} differ)'}")
-    c = cell_scores(f"sqlite:///{bare / 'gradebook.db'}")
-    ratio = ours_seconds / bare_seconds
-    print(f"\nsandbox: {sandbox.status()}")
-    print(f"course grade with the sandbox:          {ours_seconds:7.1f} s")
-    print(f"course grade without it:                {bare_seconds:7.1f} s")
-    print(f"with / without:                         {ratio:7.2f}x   target <= 1.3x: {'met' if ratio <= 1.3 else 'MISSED'}")
-    print(f"scores with and without the sandbox identical: {'yes' if b == c else 'NO'}")
-    return 0 if same and b == c else 1
+    scores = {name: cell_scores(f"sqlite:///{folders[name] / 'gradebook.db'}") for name in names}
+    stock = seconds["stock"]
+    for name in names:
+        same = scores[name] == scores["stock"]
+        print(f"{name:<26} {seconds[name]:7.1f} s  {seconds[name] / notebooks:5.2f} s/notebook  "
+              f"{stock / seconds[name]:5.2f}x stock  scores identical to stock: {'yes' if same else 'NO'}")
+    speedup = stock / seconds["course-grade"]
+    print(f"\ncourse grade (sandbox, warm kernels) over stock: {speedup:.2f}x   target >= 4x: "
+          f"{'met' if speedup >= 4 else 'MISSED'}")
+    print(f"warm kernels over cold, in course grade:        {seconds['course-grade-cold'] / seconds['course-grade']:.2f}x")
+    print(f"sandbox cost in course grade (with / without):  "
+          f"{seconds['course-grade'] / seconds['course-grade-no-sandbox']:.2f}x")
+    print(f"cell scores compared: {len(scores['stock'])} per gradebook")
+    return 0 if all(scores[name] == scores["stock"] for name in names) else 1
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import json
 import sys
 from typing import Any, Callable
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "main", "skip_iri_grammar"]
 
 # name -> (module:function, one-line help). The function takes the parsed arguments and returns an exit code;
 # its module may define ``add_arguments_<name>(parser)`` to declare options.
@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     from course.errors import CourseError
 
+    skip_iri_grammar()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -152,6 +153,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. piped into head
         return 0
+
+
+def skip_iri_grammar() -> None:
+    """Keep jsonschema from building its optional IRI-format grammar in this process.
+
+    jsonschema imports ``rfc3987_syntax`` when it is installed (the ``format-nongpl`` extra that the
+    Jupyter server brings), and that package compiles dozens of parser grammars at import: 0.5 s on
+    an idle core, several seconds on a busy one, in every command that reads a notebook. No schema
+    of the course or of nbformat uses the ``iri`` formats, so the command line goes without them.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
 
 
 def _run(args: Any = None) -> None:

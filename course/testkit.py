@@ -13,11 +13,11 @@ module's globals does not change what the tests see. Types are compared exactly
 ``str`` that lie earn nothing. Student functions are called with warnings silenced, so a harmless
 warning never costs points (nbgrader scores any stderr output as a failure).
 
-When the course's grader runs the notebook (``course.grading.guard``), it also *seals* each test
-cell: it hands this module a secret key before any student code runs, and after each test cell it
-asks for a record, signed with that key, of which lines of the test cell ran a check that passed.
-The grader verifies the record outside the kernel, so a test cell that was skipped, rewritten or
-run with a fake ``_check`` earns nothing. Outside grading (lessons, Validate) sealing is inert.
+When the course's grader runs the notebook (``course.grading.execute``), test cells do not run in
+the student's kernel at all: the grader runs them in a fresh scope of its own, outside the kernel,
+where the student's answers arrive as plain data (``Opaque`` stands for anything else) and the
+student's functions as ``RemoteFunction`` objects that call into the kernel. The same checks serve
+both places, so what Validate says in the lesson is what the grader computes.
 
 Where an exercise asks students to write a function the course already has, the test cell says
 so with ``_check.function(f, name, exercise, forbid=("course",))``: later calls of ``f`` for that
@@ -28,46 +28,69 @@ Messages say what is wrong and never what the answer is. Expected values live in
 hidden tests, never in this package.
 
 Public API: ``Checker`` with ``kind``, ``length``, ``items``, ``equal``, ``close``, ``between``,
-``one_of``, ``call``, ``function``, ``partial``; ``AnswerError``; ``seal_digest`` (the grader's
-half of the seal).
+``one_of``, ``call``, ``function``, ``partial``; ``AnswerError``; and, for the grader,
+``Opaque``, ``RemoteFunction``, ``RemoteError`` and ``Delegated``.
 
->>> Checker("00").kind(3, int, "answer_00_1")
-3
+>>> Checker("00").kind(3, int, "answer_00_1")   # passes silently (a test cell shows nothing)
+>>> Checker("00").partial(0.5, 2)
+1.0
 """
 
 from __future__ import annotations
 
 import builtins as _builtins
-import hashlib as _hashlib
-import hmac as _hmac
 import importlib.util as _importlib_util
-import json as _json
 import math as _math
 import os as _os
 import sys as _sys
 import warnings as _warnings
 from typing import Any, Callable
 
-__all__ = ["AnswerError", "Checker", "seal_digest"]
+__all__ = ["AnswerError", "Checker", "Delegated", "Opaque", "RemoteError", "RemoteFunction"]
 
 
 class AnswerError(AssertionError):
     """A test failed; the message tells the student what to fix, not what the answer is."""
 
 
-def seal_digest(key: bytes, nonce: str, record: dict) -> str:
-    """The signature of a test cell's seal *record* for *nonce*: HMAC-SHA256 under the run's *key*."""
-    from course.errors import check_type
+class Opaque:
+    """A value from the student's kernel that is not plain data, known only by the name of its type."""
 
-    check_type(key, bytes, "key")
-    check_type(nonce, str, "nonce")
-    check_type(record, dict, "record")
-    body = nonce + "\n" + _json.dumps(record, sort_keys=True, separators=(",", ":"))
-    return _hmac.new(key, body.encode("utf-8"), _hashlib.sha256).hexdigest()
+    __slots__ = ("type_name", "base")
+
+    def __init__(self, type_name: str, base: str = "") -> None:
+        self.type_name, self.base = type_name, base
+
+    def __repr__(self) -> str:
+        return f"<a {self.type_name}>"
 
 
-def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[..., str], Callable[..., str]]:
-    """Make the Checker class and the seal functions; every helper they use is a closure variable."""
+class RemoteFunction:
+    """A function that runs elsewhere (in the student's kernel); ``Checker.call`` calls it through ``run``."""
+
+    def run(self, args: tuple, kwargs: dict, forbid: tuple[tuple[str, str], ...]) -> Any:
+        """Call it with plain-data *args*; *forbid* lists (path prefix, module) it must not hand work to."""
+        raise NotImplementedError
+
+
+class RemoteError(Exception):
+    """The student's function raised *type_name* with *message* (in its own process)."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(f"{type_name}: {message}")
+        self.type_name, self.message = type_name, message
+
+
+class Delegated(Exception):
+    """The student's function ran code of *module*, which its exercise forbids."""
+
+    def __init__(self, module: str) -> None:
+        super().__init__(module)
+        self.module = module
+
+
+def _build() -> type:
+    """Make the Checker class; every helper it uses is a closure variable taken at import time."""
     # Trusted references, taken at import time (before any student code runs).
     _type = _builtins.type
     _isinstance = _builtins.isinstance
@@ -81,11 +104,9 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
     _any = _builtins.any
     _round = _builtins.round
     _max, _min = _builtins.max, _builtins.min
-    _sorted = _builtins.sorted
     _isfinite = _math.isfinite
     _catch_warnings = _warnings.catch_warnings
     _simplefilter = _warnings.simplefilter
-    _getframe = _sys._getframe
     _id = _builtins.id
     _setprofile, _getprofile = _sys.setprofile, _sys.getprofile
     _find_spec = _importlib_util.find_spec
@@ -94,9 +115,6 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
     _Exception = _builtins.BaseException
     _KeyboardInterrupt = _builtins.KeyboardInterrupt
     _NotImplementedError = _builtins.NotImplementedError
-    _digest = seal_digest
-    _hmac_compare = _hmac.compare_digest
-    _fromhex = _builtins.bytes.fromhex
     _setitem = _builtins.dict.__setitem__
     _float, _int, _str, _bool, _list, _tuple, _dict, _NoneType = float, int, str, bool, list, tuple, dict, type(None)
     _PLAIN = (_float, _int, _str, _bool, _list, _tuple, _dict, _NoneType)
@@ -110,8 +128,8 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
         dict: "a dict",
     }
     _AnswerError = AnswerError
+    _Opaque, _Remote, _RemoteError, _Delegated = Opaque, RemoteFunction, RemoteError, Delegated
 
-    # The seal: state shared by the checks and the grader's requests (see the module docstring).
     # Per checker and exercise, the code the student's function must not hand its work to:
     # (path prefix, module name). Kept here, out of the student's reach, in a plain dict (whose
     # methods no one can patch), keyed by id; the checker is kept with it so its id stays unique.
@@ -126,18 +144,19 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
             except (ImportError, ValueError):
                 spec = None
             if spec is None:
-                continue  # not installed, so nothing can call it
+                continue  # not installed (or hidden from this kernel), so nothing can call it
             for folder in spec.submodule_search_locations or ():
                 paths.append((folder.rstrip(_sep) + _sep, module))
             if not spec.submodule_search_locations and spec.origin:
                 paths.append((spec.origin, module))
         return _tuple(paths)
 
-    seal: dict[str, Any] = {"key": None, "ns": None, "code_name": None, "snapshot": {}, "cell_file": None,
-                            "lines": set(), "failed": 0, "partial": []}
-
     def _type_name(value: Any) -> str:
         t = _type(value)
+        if t is _Opaque:
+            if value.base and value.base != "bool":
+                return f"{value.type_name}, a subclass of {value.base}; return a plain {value.base}"
+            return value.type_name
         name = t.__name__ if _type(t.__name__) is _str else "an unknown type"
         for plain in _PLAIN:
             if t is not plain and _isinstance(value, plain) and plain is not _NoneType:
@@ -164,28 +183,42 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
             return True
         return False
 
-    def _counted(fn: Callable[..., Any]) -> Callable[..., Any]:
-        """Record, for the seal, which line of the running test cell made a check and whether it passed."""
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            cell_file = seal["cell_file"]
-            frame = _getframe(1)
-            mine = cell_file is not None and frame.f_code.co_filename == cell_file
-            line = frame.f_lineno
-            del frame
-            try:
-                result = fn(self, *args, **kwargs)
-            except _Exception:
-                if mine:
-                    seal["failed"] += 1
-                raise
-            if mine:
-                seal["lines"].add(line)
-                if fn.__name__ == "partial":
-                    seal["partial"].append(result)
-            return result
+    def _run_local(fn: Any, args: tuple, kwargs: dict, rule: tuple[tuple[str, str], ...]) -> tuple[Any, str, str]:
+        """Call *fn* here, watching for forbidden code: (result, failure, module it handed work to)."""
+        prefixes = _tuple(path for path, _ in rule)
+        hits: list[str] = []
 
-        method.__name__, method.__qualname__, method.__doc__ = fn.__name__, f"Checker.{fn.__name__}", fn.__doc__
-        return method
+        def watch(frame: Any, event: str, arg: Any) -> None:
+            # a profile hook sees every Python call, however the student reached the code
+            if event == "call" and not hits and _startswith(frame.f_code.co_filename, prefixes):
+                hits.append(frame.f_code.co_filename)
+
+        previous = _getprofile()
+        result, failure = None, ""
+        with _catch_warnings():
+            _simplefilter("ignore")
+            if prefixes:
+                _setprofile(watch)
+            try:
+                result = fn(*args, **kwargs)
+            except _KeyboardInterrupt:
+                raise
+            except _NotImplementedError:
+                failure = "not written"
+            except _Exception as err:  # noqa: BLE001 - student code may raise anything, even SystemExit
+                failure = f"{_type(err).__name__}: {err}"
+            finally:
+                watched = not prefixes or _getprofile() is watch
+                if prefixes:
+                    _setprofile(previous)
+        if not watched:
+            return None, "switched off", ""
+        module = ""
+        if hits:
+            for path, owner in rule:
+                if not module and _startswith(hits[0], path):
+                    module = owner
+        return result, failure, module
 
     class Checker:
         """Checks for one assignment's test cells; *label* (such as ``"01"``) prefixes every message."""
@@ -199,12 +232,11 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
             return _AnswerError(f"Exercise {exercise}: {message}")
 
         # -- type and shape ------------------------------------------------------------------
-        @_counted
-        def kind(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
+        def kind(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> None:
             """Check that *value* is exactly of type *expected* (no subclasses; bool is not an int)."""
             wanted = expected if _type(expected) is _tuple else (expected,)
             if _type(value) in wanted:
-                return value
+                return None
             words = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in wanted)
             hint = ""
             if value is None:
@@ -215,42 +247,34 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
                 hint = " Write it as a float, e.g. 12.0, or wrap it in float()."
             raise self._fail(exercise or name, f"{name} should be {words}; got {_type_name(value)}.{hint}")
 
-        @_counted
-        def length(self, value: Any, expected: int, name: str, exercise: str = "") -> Any:
+        def length(self, value: Any, expected: int, name: str, exercise: str = "") -> None:
             """Check that a list, tuple or str has *expected* items."""
             if _type(value) not in (_list, _tuple, _str, _dict):
                 raise self._fail(exercise or name, f"{name} should be a list, tuple or str; got {_type_name(value)}.")
             if _len(value) != expected:
                 raise self._fail(exercise or name, f"{name} should have {expected} item(s); it has {_len(value)}.")
-            return value
 
-        @_counted
-        def items(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> Any:
+        def items(self, value: Any, expected: type | tuple[type, ...], name: str, exercise: str = "") -> None:
             """Check that every item of a list or tuple is exactly of type *expected*."""
             if _type(value) not in (_list, _tuple):
                 raise self._fail(exercise or name, f"{name} should be a list or tuple; got {_type_name(value)}.")
             for i in _range(_len(value)):
                 self.kind(value[i], expected, f"{name}[{i}]", exercise or name)
-            return value
 
         # -- value -----------------------------------------------------------------------------
-        @_counted
         def equal(self, value: Any, expected: Any, name: str, exercise: str = "", hint: str = "") -> None:
             """Check that *value* equals *expected*, comparing plain built-in types only."""
             self.kind(value, _type(expected), name, exercise)
             if not _same(value, expected):
                 raise self._fail(exercise or name, f"{name} is not right yet.{' ' + hint if hint else ''}")
 
-        @_counted
-        def one_of(self, value: Any, options: tuple[str, ...], name: str, exercise: str = "") -> str:
+        def one_of(self, value: Any, options: tuple[str, ...], name: str, exercise: str = "") -> None:
             """Check that *value* is one of the allowed *options* (e.g. one uppercase letter)."""
             self.kind(value, _str, name, exercise)
             if not _any(_same(value, o) for o in options):
                 listed = ", ".join(_repr(o) for o in options)
                 raise self._fail(exercise or name, f"{name} should be one of {listed}; got {_repr(value)}.")
-            return value
 
-        @_counted
         def close(self, value: Any, expected: float, tolerance: float, name: str, exercise: str = "",
                   unit: str = "") -> None:
             """Check that the float *value* lies within ±tolerance of *expected*; says too high or too low."""
@@ -264,80 +288,59 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
                 raise self._fail(exercise or name,
                                  f"{name} is {direction} (it must be within {within} of the expected value).")
 
-        @_counted
-        def between(self, value: Any, low: float, high: float, name: str, exercise: str = "", unit: str = "") -> None:
-            """A visible sanity check: *value* must be a finite number in [low, high]."""
+        def between(self, value: Any, low: float, high: float, name: str, exercise: str = "", unit: str = "",
+                    hint: str = "") -> None:
+            """A visible sanity check: *value* must be a finite number in [low, high]; *hint* says what to look at."""
             self.kind(value, (_float, _int), name, exercise)
             if not (_isfinite(value) and low <= value <= high):
                 u = f" {unit}" if unit else ""
                 raise self._fail(exercise or name, f"{name} should be between {low:g} and {high:g}{u}; "
-                                                   f"got {_repr(value)}. Check your units.")
+                                                   f"got {_repr(value)}.{' ' + hint if hint else ''}")
 
         # -- functions -------------------------------------------------------------------------
-        @_counted
-        def function(self, fn: Any, name: str, exercise: str = "", forbid: tuple[str, ...] = ()) -> Callable[..., Any]:
+        def function(self, fn: Any, name: str, exercise: str = "", forbid: tuple[str, ...] = ()) -> None:
             """Check that *fn* is a function the student wrote (callable, not a class or a value).
 
             *forbid* names modules (such as ``"course"``) that the function must not hand its work to:
             later ``call``s for this exercise fail when the function runs any of their code.
             """
-            if not _callable(fn) or _isinstance(fn, _type):
+            if _type(fn) is _Opaque or not _callable(fn) or _isinstance(fn, _type):
                 raise self._fail(exercise or name,
                                  f"{name} should be a function (def {name}(...):); got {_type_name(fn)}.")
             if forbid:
                 if _id(self) not in forbidden:
                     _setitem(forbidden, _id(self), (self, {}))
                 _setitem(forbidden[_id(self)][1], exercise or name, _module_paths(_tuple(forbid)))
-            return fn
 
-        @_counted
         def call(self, fn: Any, *args: Any, name: str = "the function", exercise: str = "", **kwargs: Any) -> Any:
             """Call the student's *fn* with warnings silenced; an exception becomes a clear failure."""
             self.function(fn, name, exercise)
             rule = forbidden[_id(self)][1].get(exercise or name, ()) if _id(self) in forbidden else ()
-            prefixes = _tuple(path for path, _ in rule)
-            hits: list[str] = []
-
-            def watch(frame: Any, event: str, arg: Any) -> None:
-                # a profile hook sees every Python call, however the student reached the code
-                if event == "call" and not hits and _startswith(frame.f_code.co_filename, prefixes):
-                    hits.append(frame.f_code.co_filename)
-
-            previous = _getprofile()
-            failure = None
-            with _catch_warnings():
-                _simplefilter("ignore")
-                if prefixes:
-                    _setprofile(watch)
+            module = ""
+            if _isinstance(fn, _Remote):
+                result, failure = None, ""
                 try:
-                    result = fn(*args, **kwargs)
-                except _KeyboardInterrupt:
-                    raise
-                except _NotImplementedError:
-                    failure = f"{name} is not written yet (it still raises NotImplementedError)."
-                except _Exception as err:  # noqa: BLE001 - student code may raise anything, even SystemExit
-                    shown = ", ".join(_repr(a) for a in args)
-                    failure = f"{name}({shown}) raised {_type(err).__name__}: {err}"
-                finally:
-                    watched = not prefixes or _getprofile() is watch
-                    if prefixes:
-                        _setprofile(previous)
-            if not watched:
+                    result = fn.run(args, kwargs, rule)
+                except _RemoteError as err:
+                    failure = "not written" if err.type_name == "NotImplementedError" else str(err)
+                except _Delegated as err:
+                    module = err.module
+            else:
+                result, failure, module = _run_local(fn, args, kwargs, rule)
+            if failure == "switched off":
                 raise self._fail(exercise or name, f"{name} switched off the profiler the test uses "
                                                    "(sys.setprofile); leave it alone.")
-            if hits:
-                module = ""
-                for path, owner in rule:
-                    if not module and _startswith(hits[0], path):
-                        module = owner
+            if module:
                 raise self._fail(exercise or name,
                                  f"{name} hands its work to {module}. This exercise asks you to write the "
                                  f"computation yourself; use {module} afterwards to check your results.")
-            if failure is not None:
-                raise self._fail(exercise or name, failure)
+            if failure == "not written":
+                raise self._fail(exercise or name, f"{name} is not written yet (it still raises NotImplementedError).")
+            if failure:
+                shown = ", ".join(_repr(a) for a in args)
+                raise self._fail(exercise or name, f"{name}({shown}) raised {failure}")
             return result
 
-        @_counted
         def partial(self, fraction: float, points: float) -> float:
             """Partial credit for nbgrader: *fraction* (0 to 1) of the cell's *points*.
 
@@ -347,66 +350,9 @@ def _build() -> tuple[type, Callable[..., str], Callable[..., str], Callable[...
                 return 0.0
             return _float(_round(_max(0.0, _min(_float(fraction), 1.0)) * points, 4))
 
-    # -- the kernel's half of the seal (the grader calls these through user_expressions) ---------
-    def arm(key_hex: str) -> str:
-        """Take the run's secret key (once per kernel, before any student code runs)."""
-        if seal["key"] is not None:
-            return "refused: already armed"
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return "unavailable: not in IPython"
-        shell = get_ipython()
-        if shell is None:
-            return "unavailable: not in IPython"
-        seal["key"] = _fromhex(key_hex)
-        seal["ns"] = shell.user_ns
-        seal["code_name"] = shell.compile.get_code_name
-        if _sys.platform.startswith("linux"):  # other processes of the user may no longer read our memory
-            try:
-                import ctypes
-
-                ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
-            except (OSError, AttributeError):
-                pass
-        return "armed"
-
-    def snapshot(names: list[str]) -> str:
-        """Remember the objects a locked set-up cell bound, to put them back before each test cell."""
-        if seal["key"] is None:
-            return "unarmed"
-        ns = seal["ns"]
-        for name in names:
-            if name in ns:
-                seal["snapshot"][name] = ns[name]
-        return "ok"
-
-    def begin(nonce: str, source: str) -> str:
-        """Before a test cell: restore the set-up names, start recording checks made from *source*."""
-        if seal["key"] is None:
-            return "unarmed"
-        ns = seal["ns"]
-        for name, value in seal["snapshot"].items():
-            _setitem(ns, name, value)
-        seal["cell_file"] = seal["code_name"](source, source, 0)
-        seal["lines"] = set()
-        seal["failed"] = 0
-        seal["partial"] = []
-        seal["nonce"] = nonce
-        return "ok"
-
-    def end(nonce: str) -> str:
-        """After a test cell: the signed record of the checks it made."""
-        if seal["key"] is None:
-            return "unarmed"
-        record = {"lines": _sorted(seal["lines"]), "failed": seal["failed"], "partial": seal["partial"],
-                  "nonce_seen": _hmac_compare(seal.get("nonce", ""), nonce)}
-        seal["cell_file"] = None
-        return _json.dumps({"record": record, "mac": _digest(seal["key"], nonce, record)})
-
-    return Checker, arm, snapshot, begin, end
+    return Checker
 
 
-Checker, _seal_arm, _seal_snapshot, _seal_begin, _seal_end = _build()
+Checker = _build()
 Checker.__qualname__ = "Checker"
 del _build

@@ -9,10 +9,11 @@ on the result and writes SECURITY.md's table from it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from course.grading import hostile
+from nbgrader.api import MissingEntry
+
+from course.grading import files, findings, hostile
 from course.grading import notebooks as nbs
 from course.grading.sandbox import available, status
 
@@ -29,8 +32,8 @@ from harness import ASSIGNMENTS, GradedAssignment, nbgrader_env, run_nbgrader
 # Runaway cells are interrupted after this many seconds (the course's config says 60; honest set-up
 # cells need a few seconds when the machine is busy with the other corpus), and a kernel
 # that ignores the interrupt is stopped after IOPUB more seconds.
-TIMEOUT = 10
-IOPUB = 2
+TIMEOUT = int(os.environ.get("COURSE_HOSTILE_TIMEOUT", "10"))  # raise it on a machine that is busy with other work
+IOPUB = int(os.environ.get("COURSE_HOSTILE_IOPUB", "2"))
 
 
 def prepare(assignment: str, tmp: Path) -> GradedAssignment:
@@ -90,21 +93,22 @@ class Listener:
         self.sock.close()
 
 
-def fingerprint(root: Path, skip: tuple[str, ...] = ("autograded", "feedback", "gradebook.db", ".jupyter")) -> dict[str, str]:
-    """Relative path -> sha256 of every file under *root* (symlinks by their target), minus *skip*."""
+def fingerprint(root: Path, skip: tuple[str, ...] = ("autograded", "feedback", "gradebook.db", ".jupyter",
+                                                  ".course-grade")) -> dict[str, str]:
+    """Relative path -> digest of every file under *root* (symlinks by their target), minus *skip*.
+
+    Read with course.grading.files (no recursion, FIFOs and sparse files never opened), so the
+    corpus's own FIFOs, sparse files and deep folders cannot hang or exhaust the test.
+    """
     out: dict[str, str] = {}
-    for folder, dirs, files in os.walk(root):
-        rel_folder = os.path.relpath(folder, root)
-        dirs[:] = [d for d in dirs if os.path.join(rel_folder, d).lstrip("./") not in skip and d not in skip]
-        for name in files + [d for d in os.listdir(folder) if os.path.islink(os.path.join(folder, d)) and d not in files]:
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, root)
-            if rel in skip or name in skip:
+    try:
+        for entry in files.walk(root, max_depth=40, max_entries=200_000, skip=skip + ("deep",)):
+            parts = Path(entry.relative).parts
+            if any(part in skip for part in parts) or entry.is_dir:
                 continue
-            if os.path.islink(path):
-                out[rel] = "link:" + os.readlink(path)
-            elif os.path.isfile(path):
-                out[rel] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            out[entry.relative] = ("link:" + os.readlink(entry.path)) if entry.is_link else files.file_digest(entry.path)
+    except files.FolderTooDeep:
+        out["<too deep>"] = "?"
     return out
 
 
@@ -123,10 +127,18 @@ class CorpusRun:
     connections: list[bytes] = field(default_factory=list)
     canary_before: dict[str, str] = field(default_factory=dict)
     canary_after: dict[str, str] = field(default_factory=dict)
+    engine: str = "nbgrader"
+    disk_before: int = 0
+    disk_after: int = 0
+    peak_kib: int = 0  # the largest resident set of any process the run started (the grader, not the sandboxed kernels' limits)
+    findings: list[dict] = field(default_factory=list)
 
     def scores(self, student: str) -> dict[str, float | None]:
         """Test cell grade id -> score (every notebook of the assignment)."""
-        raw = self.graded.scores(student)
+        try:
+            raw = self.graded.scores(student)
+        except MissingEntry:  # a submission the grader refused: no score at all
+            return {}
         tests = {gid for nb in self.graded.notebooks for gid in nbs.test_cells(self.graded.source_nb(nb))}
         return {gid: score for (nb, gid), (score, _, _) in raw.items() if gid in tests}
 
@@ -147,19 +159,79 @@ class CorpusRun:
         return "\n".join(texts)
 
 
-def run_corpus(assignment: str, tmp: Path, scopes: tuple[str, ...], sandboxed: bool, scan: bool = True) -> CorpusRun:
-    """Write the cases of *scopes* for *assignment* into a scratch course and autograde them in one run."""
+def _config_overrides(root: Path, scan: bool) -> None:
+    """The corpus's short timeouts (and the scan switch), in the scratch course's own config, for every engine."""
+    with open(root / "nbgrader_config.py", "a", encoding="utf-8") as handle:
+        handle.write(f"\nc.GuardedExecute.timeout = {TIMEOUT}\nc.GuardedExecute.iopub_timeout = {IOPUB}\n"
+                     f"c.GuardedExecute.scan = {scan}\n")
+
+
+def _grader_peak(pid: int, stop: threading.Event, peak: list[int]) -> None:
+    """Sample, until *stop*, the peak resident memory (VmHWM, KiB) of the grading processes under *pid*:
+    nbgrader itself or course grade's workers, never the sandboxed kernels."""
+    while not stop.wait(0.2):
+        todo, seen = [pid], set()
+        while todo:
+            here = todo.pop()
+            if here in seen:
+                continue
+            seen.add(here)
+            try:
+                cmdline = Path(f"/proc/{here}/cmdline").read_bytes().replace(b"\0", b" ")
+                status = Path(f"/proc/{here}/status").read_text()
+                children = Path(f"/proc/{here}/task/{here}/children").read_text().split()
+            except OSError:
+                continue
+            todo += [int(c) for c in children]
+            if b"ipykernel" in cmdline or b"bwrap" in cmdline:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]))
+
+
+def _grade(engine: str, assignment: str, root: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess, int]:
+    """Grade the class with stock `nbgrader autograde` or with `course grade`; (process, grader's peak KiB)."""
+    if engine == "nbgrader":
+        exe = Path(sys.executable).parent / "nbgrader"
+        command = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "nbgrader"]),
+                   "autograde", assignment]
+    else:
+        command = [sys.executable, "-m", "course", "grade", assignment, "--root", str(root), "--no-progress",
+                   "--timeout", "300"]
+    proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=_grader_peak, args=(proc.pid, stop, peak), daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=3600)
+    finally:
+        stop.set()
+        sampler.join(timeout=5)
+    if engine == "course":
+        log = root / ".course-grade" / "grade.log"
+        out += "\n" + (log.read_text(encoding="utf-8", errors="replace") if log.is_file() else "")
+    return subprocess.CompletedProcess(command, proc.returncode, out, err), peak[0]
+
+
+def run_corpus(assignment: str, tmp: Path, scopes: tuple[str, ...], sandboxed: bool, scan: bool = True,
+               engine: str = "nbgrader", only: set[str] | None = None, honest: int = 0) -> CorpusRun:
+    """Write the cases of *scopes* (or the cases *only*) for *assignment* into a scratch course, with the
+    reference and *honest* more right submissions, and grade them in one run of *engine*."""
     graded = prepare(assignment, tmp)
     root = graded.root.resolve()
-    chosen = [c for c in hostile.CASES if c.scope in scopes and (sandboxed or not c.sandbox_only)]
+    _config_overrides(root, scan)
+    chosen = [c for c in hostile.CASES if (c.id in only if only is not None else c.scope in scopes)
+              and (sandboxed or not c.sandbox_only)]
     listener = Listener()
     contexts = {nb: hostile.Context(assignment, nb, graded.source_nb(nb), graded.release_nb(nb), root,
                                      victim="reference", port=listener.port) for nb in graded.notebooks}
-    run = CorpusRun(graded, chosen, contexts)
+    run = CorpusRun(graded, chosen, contexts, engine=engine)
     try:
         for nb, ctx in contexts.items():
             reference = nbs.fill(ctx.release, nbs.reference_answers(ctx.source))
-            hostile.write(hostile.Submission({ctx.filename: reference}), root / "submitted" / "reference" / assignment)
+            for student in ["reference"] + [f"honest-{n}" for n in range(1, honest + 1)]:
+                hostile.write(hostile.Submission({ctx.filename: reference}), root / "submitted" / student / assignment)
             for case in chosen:
                 hostile.write(case.build(ctx), root / "submitted" / case.id / assignment)
         canary = tmp / "outside-the-course.txt"
@@ -167,26 +239,31 @@ def run_corpus(assignment: str, tmp: Path, scopes: tuple[str, ...], sandboxed: b
         run.canary_before = fingerprint(tmp, skip=("course", ".jupyter-runtime", ".jupyter-config", ".jupyter-data",
                                                    ".ipython"))
         run.before = fingerprint(root)
+        run.disk_before = shutil.disk_usage(root).free
         started = time.monotonic()
         env = dict(graded.env, COURSE_SANDBOX="required" if sandboxed else "off")
-        done = run_nbgrader(["autograde", assignment, f"--GuardedExecute.timeout={TIMEOUT}",
-                             f"--GuardedExecute.iopub_timeout={IOPUB}", f"--GuardedExecute.scan={scan}"],
-                           root, env, timeout=900)
+        done, run.peak_kib = _grade(engine, assignment, root, env)
         run.seconds = time.monotonic() - started
         run.returncode, run.log = done.returncode, done.stdout + done.stderr
         (tmp / "autograde.log").write_text(run.log, encoding="utf-8")  # for a post-mortem
         graded.autograde_log = run.log
         run.after = fingerprint(root)
+        run.disk_after = shutil.disk_usage(root).free
         run.canary_after = fingerprint(tmp, skip=("course", ".jupyter-runtime", ".jupyter-config", ".jupyter-data",
                                                   ".ipython", "autograde.log"))
+        run.findings = findings.read(root)
     finally:
         listener.close()
+        for deep in (root / "submitted").glob("*/*/deep"):
+            files.remove_tree(deep)  # pytest's own clean-up recurses, and fails on a 3,000-deep chain
     run.connections = list(listener.connections)
     return run
 
 
 def outcome_words(scores: dict[str, float | None], points: dict[str, float]) -> str:
-    """Observed scores in the corpus's words: '0 on every test', 'full marks' or the split."""
+    """Observed scores in the corpus's words: 'not graded', '0 on every test', 'full marks' or the split."""
+    if all(scores.get(g) is None for g in points):
+        return "not graded"
     if all((scores.get(g) or 0) == 0 for g in points):
         return "0 on every test"
     if all(scores.get(g) == p for g, p in points.items()):

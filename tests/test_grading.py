@@ -18,7 +18,7 @@ import pytest
 
 from course.grading import notebooks as nbs
 
-from harness import GradedAssignment, assignment_ids, autograde, prepare, submissions, wrong_answers
+from harness import GradedAssignment, assignment_ids, autograde, prepare, run_nbgrader, submissions, wrong_answers
 
 pytestmark = [pytest.mark.grading, pytest.mark.slow]
 
@@ -108,3 +108,40 @@ def test_answer_cells_are_named_after_their_exercise(graded: GradedAssignment) -
             assert re.fullmatch(r"ex\d{2}_\d+", gid), f"answer cell {gid!r} should be named exNN_K"
         for gid in nbs.test_cells(graded.source_nb(notebook)):
             assert re.fullmatch(r"ex\d{2}_\d+_test[a-z0-9_]*", gid), f"test cell {gid!r} should be named exNN_K_test"
+
+
+def _test_code_lines(g: GradedAssignment) -> list[str]:
+    """Every line of every test cell (visible and hidden) that is long enough to be recognised in a page."""
+    lines = []
+    for notebook in g.notebooks:
+        for cell in g.source_nb(notebook).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+                lines += [line.strip() for line in cell.source.splitlines()
+                          if len(line.strip()) > 20 and not line.strip().startswith("#")]
+    return lines
+
+
+def test_feedback_shows_scores_and_findings_but_never_a_tests_code(graded: GradedAssignment) -> None:
+    """nbgrader's own feedback prints every test's source (hidden tests too); the course's never does."""
+    done = run_nbgrader(["generate_feedback", graded.assignment], graded.root, graded.env, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    code = _test_code_lines(graded)
+    assert code, "the assignment has no test code to look for"
+    for student in ("reference", "stub", "wrong-1"):
+        for notebook in graded.notebooks:
+            page = (graded.root / "feedback" / student / graded.assignment / f"{notebook}.html").read_text()
+            import html
+
+            text = html.unescape(page)
+            shown = [line for line in code if line in text]
+            assert not shown, f"{student}'s feedback shows test code: {shown[:3]}"
+            assert '<html lang="en">' in page
+            assert 'src="http' not in page, "the feedback page loads scripts from the network"
+            if student == "stub":
+                assert "not written yet" in text or "not right yet" in text or "not defined" in text, \
+                    "the stub's feedback says nothing about why the tests failed"
+                if any(s[2] for s in graded.scores(student).values()):
+                    assert "graded by your instructor" in text, "a written answer looks like 0 points"
+            if student == "reference":
+                assert "Passed." in text

@@ -82,13 +82,13 @@ def test_parallel_grades_equal_stock_nbgrader_for_every_cell(klass: Class, grade
     ours, stock = scores(klass.ours), scores(klass.stock)
     students = {k[1] for k in ours}
     assert len(students) >= STUDENTS + 1, f"students missing from the gradebook: {sorted(students)}"
-    # the file that is not JSON never reaches nbgrader in `course grade`; the course's guards make
-    # stock nbgrader grade it as unanswered (rows at zero, or without scores), never with points
+    # the file that is not JSON is graded as unanswered by both (the course's guards), never with points
     assert all(not v[2] for k, v in stock.items() if k[1] == BROKEN_JSON)
+    assert any(k[1] == BROKEN_JSON for k in ours), "course grade left the broken file out of the gradebook"
     # the submission that kills its kernel is graded, at zero, by both
     killer = [v for k, v in ours.items() if k[1] == HOSTILE and not v[4]]
     assert killer and all(v[0] == 0 for v in killer)
-    assert _without(ours, BROKEN_JSON) == _without(stock, BROKEN_JSON)
+    assert ours == stock
     autograded = [v for k, v in ours.items() if k[1] not in (BROKEN_JSON, HOSTILE) and not v[4]]
     assert autograded and {v[0] for v in autograded} >= {0.0}, "expected scored cells"
     assert any(v[0] > 0 for v in autograded) and any(v[0] == 0 for v in autograded), "a class has right and wrong"
@@ -112,15 +112,18 @@ def test_simulated_answers_earn_what_they_should(klass: Class, graded: dict[str,
 
 
 def test_broken_and_hostile_submissions_are_logged_and_the_class_is_graded(klass: Class, graded: dict) -> None:
-    assert graded["code"] == 1, graded["out"] + graded["err"]
+    """A file that is not a notebook is left untouched and graded as unanswered (as stock nbgrader with
+    the course's guards does), with a note and a flag; the kernel killer is graded at zero."""
+    assert graded["code"] == 0, graded["out"] + graded["err"]
     for assignment in klass.assignments:
         notebook = klass.odd[assignment][BROKEN_JSON].stem
-        assert f"{assignment}: student '{BROKEN_JSON}', notebook '{notebook}': not valid JSON" in graded["err"]
+        assert (f"note: {assignment}: student '{BROKEN_JSON}', notebook '{notebook}': not valid JSON"
+                in graded["out"]), graded["out"][-3000:]
         for student, path in klass.odd[assignment].items():
             assert digest(path) == klass.odd_before[assignment][student], f"{student}'s file was changed"
-    n = (STUDENTS + 1) * len(klass.assignments)  # the kernel killer is graded (at zero) too
-    assert f"graded {n} submission(s)" in graded["out"] and "could not be graded" in graded["out"]
-    assert f"{len(klass.assignments)} submission(s) could not be graded" in graded["err"]
+    n = (STUDENTS + 2) * len(klass.assignments)  # the broken file and the kernel killer are graded (at zero) too
+    assert f"graded {n} submission(s)" in graded["out"] and "0 could not be graded" in graded["out"]
+    assert "flagged for review" in graded["out"] and f"student '{BROKEN_JSON}'" in graded["out"]
 
 
 def test_a_rerun_changes_nothing(klass: Class, graded: dict[str, Any]) -> None:
@@ -128,8 +131,8 @@ def test_a_rerun_changes_nothing(klass: Class, graded: dict[str, Any]) -> None:
     files = {p: p.stat().st_mtime_ns for p in (klass.ours / "autograded").rglob("*.ipynb")}
     run = grade(klass.ours, f"sqlite:///{klass.ours / 'gradebook.db'}", klass.assignments, progress=False,
                 say=lambda *_: None)
-    assert run.graded == [] and len(run.up_to_date) == (STUDENTS + 1) * len(klass.assignments)
-    # the file that is not JSON is reported again; everything else is up to date
+    assert run.graded == [] and len(run.up_to_date) == (STUDENTS + 2) * len(klass.assignments)
+    # the file that is not JSON is noted again, and up to date like everything else
     assert scores(klass.ours) == before
     assert {p: p.stat().st_mtime_ns for p in files} == files
 
@@ -193,7 +196,7 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
     root = str(klass.ours)
     code, out, _ = course(capsys, "feedback", "--root", root)
     assert code == 0, out
-    n = STUDENTS + 1  # the kernel killer is graded (at zero); the broken file has no graded copy
+    n = STUDENTS + 2  # the kernel killer and the broken file are graded too (at zero, as unanswered)
     for assignment in klass.assignments:
         pages = list((klass.ours / "feedback").glob(f"*/{assignment}/*.html"))
         assert len({p.parts[-3] for p in pages}) == n and f"feedback for {assignment}: {len(pages)} HTML" in out
@@ -228,7 +231,9 @@ def test_feedback_export_and_report(klass: Class, graded: dict[str, Any], capsys
 
 def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Class, graded: dict[str, Any],
                                                                       capsys: pytest.CaptureFixture,
-                                                                      tmp_path: Path) -> None:
+                                                                      tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path / "cache"))
     assignment = klass.assignments[0]
     student = next(s for s, p in klass.sim.students.items() if p == "strong")
     original = sorted((klass.ours / "submitted" / student / assignment).glob("*.ipynb"))[0]
@@ -245,6 +250,12 @@ def test_selfgrade_grades_a_copy_and_never_touches_the_learners_file(klass: Clas
         assert f"{cell:<22} {score:g} of" in out
     page = Path(out.split("feedback: ")[1].split()[0])
     assert page.is_file() and student not in str(page)
+    kept = sorted((tmp_path / "cache" / "selfgrade").iterdir())
+    assert [k.name.rsplit("-", 1)[0] for k in kept] == [assignment]  # generated once, kept for the next run
+    code, again, _ = course(capsys, "selfgrade", str(mine), "--assignment", assignment, "--root", str(klass.ours),
+                            "--no-open")
+    assert code == 0 and sorted((tmp_path / "cache" / "selfgrade").iterdir()) == kept
+    assert [line for line in again.splitlines() if " of " in line] == [line for line in out.splitlines() if " of " in line]
     code, _, err = course(capsys, "selfgrade", str(klass.odd[assignment][BROKEN_JSON]), "--root", str(klass.ours))
     assert code == 2 and "is not valid JSON" in err and "your file was not changed" in err
 

@@ -17,7 +17,8 @@ from course.grading.gradebook import CellScore, GradingError, check_gradebook, c
 from course.grading.items import EVERYONE_FULL, EVERYONE_ZERO, analyse, ebel_band, summary, upper_lower
 from course.grading.parallel import _notebook_problem, submission_digest
 from course.grading.simulate import PROFILES, class_profiles
-from course.grading.worker import kernel_config, sqlite_busy_url
+from course.grading.config import kernel_config
+from course.grading.worker import sqlite_busy_url
 
 
 def _rows(table: dict[str, dict[str, float]], max_scores: dict[str, float],
@@ -184,18 +185,14 @@ def test_notebooks_that_cannot_be_graded_are_named(tmp_path: Path) -> None:
 
 # --- the kernel-launch hook and the worker ------------------------------------------------------------------
 
-def test_kernel_config_takes_the_sandbox_hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("course.grading.sandbox")
-    fake.__spec__ = importlib.machinery.ModuleSpec("course.grading.sandbox", None)
-    fake.kernel_config = lambda: {"Execute": {"kernel_manager_class": "my.SandboxedKernelManager"}}
-    monkeypatch.setitem(sys.modules, "course.grading.sandbox", fake)
-    # `from course.grading import sandbox` reads the package attribute once the real module was imported
-    # (test_friendly_errors imports every module first), so replace that too.
-    monkeypatch.setattr(course.grading, "sandbox", fake, raising=False)
+def test_kernel_config_is_the_safe_grading_config() -> None:
+    """What `course grade` and `selfgrade` merge into nbgrader: the course's executor, guards and sandbox."""
+    from course.grading.execute import FlagFindings, GuardedExecute
+
     config = kernel_config()
-    assert config.Execute.kernel_manager_class == "my.SandboxedKernelManager"
-    del fake.kernel_config  # a sandbox module without the hook leaves the stock launch
-    assert dict(kernel_config()) == {}
+    assert GuardedExecute in config.Autograde.autograde_preprocessors
+    assert FlagFindings in config.Autograde.autograde_preprocessors
+    assert config.Autograde.exporter_class.__name__ == "GuardedExporter"
 
 
 def test_sqlite_writers_wait_their_turn() -> None:
@@ -269,3 +266,85 @@ def test_a_submission_loses_its_record_while_it_is_being_graded(tmp_path: Path) 
     assert not _state_path(tmp_path, "01-x", "ann").exists(), "a run killed now must regrade ann"
     assert _state_path(tmp_path, "01-x", "bob").exists()
     assert pool.todo.get_nowait() == graded
+
+
+def test_a_failed_nbgrader_step_says_why_and_keeps_the_log(tmp_path) -> None:
+    """A bare 'Traceback (most recent call last):' is not a reason: the exception itself is."""
+    from course.grading.gradebook import nbgrader_ok
+
+    log = tmp_path / "nbgrader.log"
+    result = {"success": False, "log": "[ERROR] Traceback (most recent call last):\n  File \"x.py\", line 1\n"
+                                       "ValueError: the notebook has no cells\n"}
+    with pytest.raises(GradingError, match=r"grading your copy failed: ValueError: the notebook has no cells") as err:
+        nbgrader_ok(result, "grading your copy", log)
+    assert "Traceback (most recent" not in str(err.value) and str(log) in str(err.value)
+    assert "ValueError: the notebook has no cells" in log.read_text()
+    assert nbgrader_ok({"success": True, "log": "fine"}, "x") == "fine"
+
+
+def test_new_gradebooks_get_nbgraders_schema_version_without_running_alembic(tmp_path: Path) -> None:
+    import subprocess
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy import create_engine, text
+
+    from course.grading.config import _alembic_head, inprocess_alembic
+    from course.grading.gradebook import tool_env
+
+    ini = tmp_path / "alembic.ini"
+    from nbgrader.dbutil import write_alembic_ini
+
+    write_alembic_ini(str(ini), "sqlite:////nonexistent.db")
+    printed = subprocess.run(["alembic", "-c", str(ini), "heads"], env=tool_env(), capture_output=True,
+                             text=True, check=True).stdout.split()[0]
+    assert _alembic_head() == printed  # the same head nbgrader's own way finds
+    inprocess_alembic()
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url):
+        pass
+    with create_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == printed
+
+
+def test_the_command_line_never_builds_jsonschemas_iri_grammar() -> None:
+    import subprocess
+
+    probe = ("import sys, course.cli; course.cli.skip_iri_grammar(); import jsonschema, nbformat; "
+             "print(sys.modules.get('rfc3987_syntax') is None, 'iri' in jsonschema.FormatChecker.checkers)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
+    plain = subprocess.run([sys.executable, "-c", "import jsonschema; print('iri' in jsonschema.FormatChecker.checkers)"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    if plain != "True":
+        pytest.skip("rfc3987_syntax is not installed here, so there is no grammar to skip")
+
+
+def test_selfgrades_cached_gradebook_follows_the_assignment_and_the_config(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from course.grading import selfgrade
+
+    made: list[Path] = []
+
+    def fake_generate(into: Path, root: Path, name: str) -> Path:
+        made.append(into)
+        (into / "gradebook.db").write_bytes(b"generated")
+        return into / "gradebook.db"
+
+    monkeypatch.setattr(selfgrade, "_generate", fake_generate)
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "course"
+    shutil.copytree(course_root() / "source" / "00-warmup", root / "source" / "00-warmup")
+    shutil.copy(course_root() / "nbgrader_config.py", root)
+    first = selfgrade.generated_gradebook(root, "00-warmup")
+    assert first is not None and first.read_bytes() == b"generated" and len(made) == 1
+    assert selfgrade.generated_gradebook(root, "00-warmup") == first and len(made) == 1  # kept
+    notebook = next((root / "source" / "00-warmup").glob("*.ipynb"))
+    notebook.write_bytes(notebook.read_bytes() + b" ")
+    second = selfgrade.generated_gradebook(root, "00-warmup")
+    assert second != first and len(made) == 2  # a changed assignment is generated again
+    (root / "nbgrader_config.py").write_text("# changed\n", encoding="utf-8")
+    assert selfgrade.generated_gradebook(root, "00-warmup") not in (first, second) and len(made) == 3
+    monkeypatch.setenv("COURSE_CACHE", str(notebook))  # a file, not a folder: no cache, no crash
+    assert selfgrade.generated_gradebook(root, "00-warmup") is None

@@ -22,12 +22,7 @@ COURSE = ROOT / "course"
 
 # Cycles that are being removed elsewhere: frozenset of modules -> who removes them. Remove the entry
 # when the cycle is gone (test_known_cycles_still_exist fails then, to say so).
-KNOWN_CYCLES = {
-    frozenset({"course.grading.guard", "course.grading.sandbox"}):
-        "issue 11: the lead rewrites course/grading/guard.py and sandbox.py and breaks this cycle",
-    frozenset({"course.grading.gradebook", "course.grading.worker"}):
-        "issue 11: the lead moves kernel_config to course/grading/config.py and breaks this cycle",
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 # --- the README's map ----------------------------------------------------------------------------------

@@ -234,17 +234,32 @@ def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def nbgrader_ok(result: dict[str, Any], what: str) -> str:
-    """The log of a successful nbgrader step; a GradingError quoting nbgrader's reason otherwise."""
+_EXCEPTION = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b:?.*)$", re.M)
+
+
+def nbgrader_ok(result: dict[str, Any], what: str, log_path: Path | None = None) -> str:
+    """The log of a successful nbgrader step; a GradingError quoting nbgrader's reason otherwise.
+
+    The reason is nbgrader's own error lines (without the bare "Traceback" headers) and the last
+    exception the log shows; with *log_path*, the whole log is kept there and the message says so.
+    """
     check_type(result, dict, "result")
     check_text(what, "what")
     log = result.get("log", "") or ""
     if result.get("success"):
         return log
-    errors = [line[len("[ERROR] "):] for line in log.splitlines() if line.startswith("[ERROR]")]
-    tail = (result.get("error") or "").strip().splitlines()
-    reason = "; ".join(e for e in errors if "Please see" not in e)[:600] or (tail[-1] if tail else "no reason given")
-    raise GradingError(f"{what} failed: {reason}")
+    errors = [line[len("[ERROR] "):].strip() for line in log.splitlines() if line.startswith("[ERROR]")]
+    errors = [e for e in errors if e and "Please see" not in e and not e.startswith("Traceback")]
+    raised = [m.strip() for m in _EXCEPTION.findall(log + "\n" + (result.get("error") or ""))
+              if "NbGraderException" not in m]
+    parts = errors[:3] + [r for r in raised[-1:] if not any(r in e for e in errors)]
+    reason = "; ".join(parts)[:600] or "nbgrader gave no reason"
+    where = ""
+    if log_path is not None:
+        with open(log_path, "a", encoding="utf-8") as handle:
+            handle.write(f"\n=== {what} ===\n{log}\n{result.get('error') or ''}\n")
+        where = f" (the whole log: {log_path})"
+    raise GradingError(f"{what} failed: {reason}{where}")
 
 
 @contextlib.contextmanager
@@ -260,21 +275,23 @@ def _cwd(path: Path) -> Iterator[None]:
 def open_api(root: Path, url: str, *, log_level: str = "WARN", kernel: bool = False) -> Any:
     """An ``nbgrader.apps.NbGraderAPI`` for *root* and gradebook *url*, configured as ``nbgrader`` run there.
 
-    With *kernel* the grading kernel's launch settings (``course.grading.worker.kernel_config``) are applied.
+    With *kernel* the course's safe grading (``course.grading.config.kernel_config``) is applied.
     """
     root, url = _folder(root), _check_url(url)
     check_text(log_level, "log_level")
     check_type(kernel, bool, "kernel")
-    os.environ["PATH"] = tool_env()["PATH"]  # nbgrader's Gradebook runs `alembic` when it creates a database
     from nbgrader.apps import NbGraderAPI
     from nbgrader.apps.autogradeapp import AutogradeApp
 
+    from course.grading.config import inprocess_alembic
+
+    inprocess_alembic()
     argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={url}", f"--log-level={log_level}"]
     with _cwd(Path(root)):
         host = AutogradeApp()
         host.initialize(argv)
     if kernel:
-        from course.grading.worker import kernel_config
+        from course.grading.config import kernel_config
 
         host.update_config(kernel_config())
     api = NbGraderAPI(coursedir=host.coursedir, parent=host)

@@ -189,6 +189,8 @@ def _lie(value):
         return _liar(type(value))(value)
     if isinstance(value, (list, tuple)):
         return type(value)(_lie(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _lie(v) for k, v in value.items()}
     return value
 
 def _lying_function(fn):

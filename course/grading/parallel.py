@@ -2,12 +2,14 @@
 
 How it works
 ------------
-1. **Plan.** For every submission ``submitted/<student>/<assignment>/`` the planner checks that
-   each notebook is a readable notebook (a file that is not valid JSON is logged by student and
-   notebook, left untouched, and not graded), and decides whether it needs grading: it does when
-   it was never graded, when its files changed since (a SHA-256 of every file, so an edit is seen
-   even when ``timestamp.txt`` stays the same), when the gradebook or the ``autograded/`` copy
-   lacks it (a run killed half-way, or a new gradebook), or with ``--force``.
+1. **Plan.** For every submission ``submitted/<student>/<assignment>/`` the planner notes each
+   notebook that cannot be read (not a plain file, not JSON, not a notebook: nbgrader grades it as
+   unanswered, as stock ``nbgrader autograde`` with the course's guards does), and decides whether
+   it needs grading: it does when it was never graded, when its files changed since (a digest of
+   every file, read safely by ``course.grading.files``, so an edit is seen even when
+   ``timestamp.txt`` stays the same), when the gradebook or the ``autograded/`` copy lacks it (a run
+   killed half-way, or a new gradebook), or with ``--force``. A submission whose folders nest too
+   deep is not graded, and says so.
 2. **Grade.** One worker process per core, plus one (``course.grading.worker``), runs nbgrader's own
    ``autograde`` for one (assignment, student) at a time against the shared gradebook; SQLite
    writes wait their turn (busy timeout) and PostgreSQL takes them concurrently. A worker that
@@ -50,6 +52,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from course.errors import CourseValueError, check_items, check_number, check_path, check_type, unknown
+from course.grading import files, findings
 from course.grading.gradebook import (GradingError, _check_url, check_gradebook, known_assignment, redact, submissions,
                                       submitted_students, tool_env)
 from course.grading.options import add_common_arguments, resolve
@@ -98,29 +101,31 @@ class GradeRun:
     workers: int = 0
     interrupted: bool = False
     log: Path | None = None
+    findings: list[dict] = field(default_factory=list)  # what the guards found in this run (course.grading.findings)
 
 
 def submission_digest(folder: Path) -> str:
-    """SHA-256 over the relative path and bytes of every file in *folder* (checkpoints excluded).
+    """SHA-256 over the relative path and content of every file in *folder* (checkpoints excluded).
 
-    Symbolic links are not followed (their target text is hashed) and special files are skipped,
-    so a planted link or pipe can neither leak another file into the digest nor block it.
+    The folder is read with ``course.grading.files`` (no recursion, no symlink followed, large or
+    sparse files by their size, inode and time), so no submission can hang, flood or exhaust the
+    planner; a folder nested too deep or too full raises ``GradingError`` for that submission.
     """
     folder = check_path(folder, "folder")
     if not folder.is_dir():
         raise GradingError(f"folder must be a submission folder; {folder} is not a folder")
     h = hashlib.sha256()
-    entries = []
-    for here, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
-        entries.extend(Path(here) / f for f in files)
-    for path in sorted(entries):
-        info = path.lstat()
-        h.update(str(path.relative_to(folder)).encode() + b"\0")
-        if stat.S_ISLNK(info.st_mode):
-            h.update(b"link:" + os.readlink(path).encode())
-        elif stat.S_ISREG(info.st_mode):
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+    try:
+        for entry in files.walk(folder, skip=(".ipynb_checkpoints",)):
+            if entry.is_dir or ".ipynb_checkpoints" in Path(entry.relative).parts:
+                continue
+            h.update(entry.relative.encode("utf-8", "surrogateescape") + b"\0")
+            if entry.is_link:
+                h.update(b"link:" + os.readlink(entry.path).encode("utf-8", "surrogateescape"))
+            else:
+                h.update(files.file_digest(entry.path).encode())
+    except (files.FolderTooDeep, files.FolderTooLarge) as err:
+        raise GradingError(f"the submission was not graded: {err}; remove that folder and grade it again") from None
     return h.hexdigest()
 
 
@@ -149,23 +154,27 @@ def _clear_state(root: Path, assignment: str, student: str) -> None:
 
 
 def _notebook_problem(path: Path) -> str | None:
-    """Why *path* cannot be graded (not UTF-8, not JSON, not a notebook), or None when it can."""
+    """Why *path* will be graded as unanswered (not a plain file, too large, not UTF-8, not JSON, not a
+    notebook), or None when it can be read. The file is left untouched either way; stock nbgrader with
+    the course's guards (``course.grading.guard.GuardedExporter``) grades it the same way."""
     import nbformat
 
     if path.is_symlink() or not path.is_file():
-        return "not a plain file (a link or a special file); it was left untouched and not graded"
+        return "not a plain file (a link or a special file); left untouched and graded as unanswered"
+    if path.stat().st_size > 50 * 1024 * 1024:
+        return "larger than 50 MB; left untouched and graded as unanswered"
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        return f"not UTF-8 text ({err.reason} at byte {err.start}); the file was left untouched and not graded"
+        return f"not UTF-8 text ({err.reason} at byte {err.start}); left untouched and graded as unanswered"
     try:
         json.loads(text)
     except ValueError as err:
-        return f"not valid JSON ({err}); the file was left untouched and not graded"
+        return f"not valid JSON ({err}); left untouched and graded as unanswered"
     try:
         nbformat.reads(text, as_version=4)
     except Exception as err:  # nbformat raises several kinds for JSON that is not a notebook
-        return f"not a Jupyter notebook ({type(err).__name__}: {str(err)[:120]}); not graded"
+        return f"not a Jupyter notebook ({type(err).__name__}: {str(err)[:120]}); graded as unanswered"
     return None
 
 
@@ -231,16 +240,19 @@ def plan(root: Path, url: str, assignments: list[str], students: list[str] | Non
                                f"(`course grade {assignment} --collect` or `nbgrader collect {assignment}`)")
         notebooks, in_gradebook = view[assignment]
         for student, folder in subs.items():
-            problems = [Failure(assignment, student, p.stem, why) for p in sorted(folder.glob("*.ipynb"))
-                        if (why := _notebook_problem(p))]
-            if problems:
-                failed.extend(problems)
-                continue
+            for path in sorted(folder.glob("*.ipynb")):
+                if why := _notebook_problem(path):
+                    notes.append(f"{assignment}: student '{findings.one_line(student, 80)}', notebook "
+                                 f"'{findings.one_line(path.stem, 80)}': {why}")
             missing = [nb for nb in notebooks if not (folder / f"{nb}.ipynb").is_file()]
             if missing:
                 notes.append(f"{assignment}: student {student!r} submitted no {', '.join(missing)}.ipynb "
                              f"(nbgrader scores a missing notebook 0)")
-            digest = submission_digest(folder)
+            try:
+                digest = submission_digest(folder)
+            except GradingError as err:
+                failed.append(Failure(assignment, student, "*", str(err)))
+                continue
             state = _read_state(root, assignment, student)
             graded_copy = root / "autograded" / student / assignment
             complete = (student in in_gradebook and state.get("gradebook") == redact(url)
@@ -449,7 +461,11 @@ def grade(root: Path, url: str, assignments: Iterable[str], students: list[str] 
         for worker in spare[run.workers:]:
             pool.drop(worker, kill=True)
         if tasks:  # threads without a spare worker start their own
+            began = time.time()
             _run_tasks(pool, tasks, spare[:run.workers] + [None] * (run.workers - len(spare)), run, progress)
+            keys = {task.key for task in tasks}
+            run.findings = [f for f in findings.read(root, since=began)
+                            if (f.get("assignment"), f.get("student")) in keys]
     return run
 
 
@@ -480,9 +496,13 @@ def _run_tasks(pool: _Pool, tasks: list[Task], workers: list[_Worker | None], ru
     try:
         for _ in range(len(tasks)):
             task, result = pool.done.get()
+            guard_lines = [line for line in result.get("log", "").splitlines() if "[course-guard]" in line]
             if result.get("ok"):
                 _write_state(pool.root, task, pool.url)
                 run.graded.append(task)
+                if guard_lines:
+                    pool.log.write("\n".join(guard_lines) + "\n")
+                    pool.log.flush()
             else:
                 _clear_state(pool.root, task.assignment, task.student)
                 failure = _explain(task, result)
@@ -516,6 +536,24 @@ def add_arguments_grade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _print_findings(run: GradeRun, per_student: int = 3) -> None:
+    """Each student with findings, and the first few of them (all are in the findings file)."""
+    by_student: dict[tuple[str, str], list[dict]] = {}
+    for finding in run.findings:
+        by_student.setdefault((finding["assignment"], finding["student"]), []).append(finding)
+    if not by_student:
+        return
+    print(f"flagged for review: {len(by_student)} submission(s) (every finding: {findings.path(run.log.parent.parent)})"
+          if run.log else f"flagged for review: {len(by_student)} submission(s)")
+    for (assignment, student), found in sorted(by_student.items()):
+        print(f"  {assignment}: student '{findings.one_line(student, 80)}' ({len(found)} finding(s))")
+        for finding in found[:per_student]:
+            where = "" if finding.get("notebook") in ("*", None) else f"{findings.one_line(finding['notebook'], 80)}: "
+            print(f"    - {where}{findings.one_line(finding.get('message', ''), 200)}")
+        if len(found) > per_student:
+            print(f"    - ... and {len(found) - per_student} more")
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     """Autograde every submission that needs it, in parallel, and say what happened."""
     root, url, names = resolve(args)
@@ -534,6 +572,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     print(f"graded {len(run.graded)} submission(s) of {', '.join(names)} with {run.workers} worker(s) "
           f"in {run.seconds:.1f} s ({rate:.2f}/s); {len(run.up_to_date)} already up to date; "
           f"{len(run.failed)} could not be graded; gradebook {redact(url)}")
+    _print_findings(run)
     if run.interrupted:
         print(f"interrupted: run `course grade {' '.join(names)}` again to grade the rest", file=sys.stderr)
         return 130

@@ -3,10 +3,17 @@
 Autograding runs code that students wrote. In the sandbox, each notebook's kernel sees a private
 copy of its own submission, the read-only Python environment and ``course`` package, and nothing
 else: not the source notebooks, not the gradebook, not other students' folders, not the exchange.
-It has no network (it talks to the grader over IPC sockets in a private folder), runs as an
-unprivileged user, and runs under limits on CPU time, memory, processes, file size and tmp space.
-The sandbox is Debian's ``bubblewrap`` (``bwrap``); limits come from util-linux's ``prlimit``.
-Without bubblewrap, grading still works and every run says, loudly, that it is NOT ISOLATED.
+It has no network (it talks to the grader over IPC sockets that live inside the sandbox, reached by
+the grader through ``/proc/<pid>/root``), runs as an unprivileged user, and runs under limits on CPU
+time, memory, processes, file size and the space of every folder it can write (each one a
+size-limited in-memory file system; nothing of the host is writable). Memory is counted by a cgroup
+where the machine allows one, and by the address-space and data limits otherwise; ``memfd_create``
+is refused (seccomp), and ``/dev/shm`` is small. Kernels start with ``PYTHONSAFEPATH``, so nothing in
+the submission's folder can be imported in place of a module. For an assignment where students
+write a function the course already has (``forbid=`` in its tests), the forbidden packages are not on
+the kernel's file system at all (``hide``). The sandbox is Debian's ``bubblewrap`` (``bwrap``); limits
+come from util-linux's ``prlimit``. Without bubblewrap, grading still works and every run says,
+loudly, that it is NOT ISOLATED.
 
 Public API
 ----------
@@ -16,21 +23,12 @@ Public API
 - ``SandboxKernelManager``: a jupyter_client kernel manager that starts each kernel in the sandbox.
 - ``kernel_manager_class(mode) -> type``: the manager to use for a mode: ``"auto"`` (sandbox when
   available, else a warning), ``"required"`` (fail without it) or ``"off"``.
-- ``nbgrader_config(mode=None) -> traitlets Config`` and ``configure(c, mode=None)``: everything
-  ``nbgrader autograde`` needs (the sandboxed, guarded executor and the submission guards, see
-  ``course.grading.guard``). ``assignments/nbgrader_config.py`` calls ``configure``; ``course grade``
-  and ``selfgrade`` merge ``nbgrader_config()`` into theirs, so the same sandbox applies whoever
-  runs nbgrader. The mode defaults to the ``COURSE_SANDBOX`` environment variable, else ``"auto"``.
+- ``hidden_packages(names)``: what ``hide`` takes away from the kernel for the modules *names*.
+- ``memory_accounting() -> str``: how a kernel's memory is counted here (cgroup v1, v2, or limits).
 
-For tools that drive nbgrader from Python (``course grade``, ``selfgrade``)::
-
-    from course.grading import sandbox
-    print(sandbox.status())                  # "sandboxed: ..." or "NOT ISOLATED: ... (why)"
-    config = sandbox.nbgrader_config()       # merge into the nbgrader app's traitlets config
-    # or refuse to grade unprotected:        sandbox.nbgrader_config("required")
-
-Running ``nbgrader autograde`` in ``assignments/`` needs nothing more: its config file applies the
-same. Sandboxes are independent, so several grading processes may run side by side.
+How nbgrader is told to use it is ``course.grading.config``. The mode defaults to the
+``COURSE_SANDBOX`` environment variable, else ``"auto"``. Sandboxes are independent, so several
+grading processes may run side by side.
 
 >>> Limits().memory_mb >= 512
 True
@@ -46,18 +44,19 @@ import os
 import pwd
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from course.errors import CourseError, CourseValueError, check_type
+from course.errors import CourseError, CourseValueError, check_items, check_type
 
-__all__ = ["MODES", "NOT_ISOLATED", "Limits", "SandboxError", "SandboxKernelManager", "available", "configure",
-           "kernel_config",
-           "kernel_manager_class", "mode_from_env", "nbgrader_config", "status"]
+__all__ = ["ALWAYS_HIDDEN", "KERNEL_KEEPS", "MODES", "NOT_ISOLATED", "Limits", "SandboxError", "SandboxKernelManager", "available",
+           "hidden_packages", "kernel_manager_class", "memory_accounting", "mode_from_env", "status"]
 
 MODES = ("auto", "required", "off")
 NOT_ISOLATED = ("NOT ISOLATED: student notebooks run WITHOUT the bubblewrap sandbox ({why}). Their code can read "
@@ -65,9 +64,17 @@ NOT_ISOLATED = ("NOT ISOLATED: student notebooks run WITHOUT the bubblewrap sand
                 "work) and use the network. Install bubblewrap (tools/system-deps.sh, or apt-get install "
                 "bubblewrap) or set COURSE_SANDBOX=required to refuse to grade without it.")
 _LOG = logging.getLogger("course.sandbox")
-# Inside the sandbox: where the submission copy is staged, and where the matplotlib font cache is.
+# Inside the sandbox: where the submission copy is staged, the matplotlib font cache, the
+# connection file, and the in-memory folder holding the kernel's IPC sockets.
 _STAGE = "/run/course-submission"
 _MPL_CACHE = "/run/course-mpl-cache"
+_CONN = "/run/course-conn"
+_IPC = "/run/course-ipc"
+# What a kernel keeps of a package it must not use (``hide``): just enough to run the checks.
+KERNEL_KEEPS = {"course": ("__init__.py", "testkit.py", "errors.py")}
+# Never in a grading kernel: the debugger (ipykernel imports it at start-up when it can, which costs
+# about a second per kernel, and no grading kernel is ever debugged).
+ALWAYS_HIDDEN = ("debugpy",)
 
 
 class SandboxError(CourseError, RuntimeError):
@@ -84,6 +91,7 @@ class Limits:
     file_mb: int = 64  # largest file the kernel may write
     open_files: int = 1024
     tmp_mb: int = 256  # size of the in-memory /tmp and of the working folder (each)
+    shm_mb: int = 64  # size of /dev/shm
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -92,11 +100,19 @@ class Limits:
             if value <= 0:
                 raise CourseValueError(f"Limits.{f.name} must be a positive whole number; got {value!r}")
 
+    def rlimits(self) -> dict[str, int]:
+        """The same limits as ``resource`` names and values (for a kernel that sets its own, see zygote)."""
+        mib = 1024 * 1024
+        return {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_AS": self.memory_mb * mib, "RLIMIT_DATA": self.memory_mb * mib,
+                "RLIMIT_NPROC": self.processes, "RLIMIT_FSIZE": self.file_mb * mib, "RLIMIT_NOFILE": self.open_files,
+                "RLIMIT_CORE": 0}
+
     def prlimit_args(self) -> list[str]:
         """The options for ``prlimit`` that apply these limits."""
         mib = 1024 * 1024
-        return [f"--cpu={self.cpu_seconds}", f"--as={self.memory_mb * mib}", f"--nproc={self.processes}",
-                f"--fsize={self.file_mb * mib}", f"--nofile={self.open_files}", "--core=0"]
+        return [f"--cpu={self.cpu_seconds}", f"--as={self.memory_mb * mib}", f"--data={self.memory_mb * mib}",
+                f"--nproc={self.processes}", f"--fsize={self.file_mb * mib}", f"--nofile={self.open_files}",
+                "--core=0"]
 
 
 def mode_from_env() -> str:
@@ -161,10 +177,12 @@ def _python_paths() -> tuple[str, ...]:
     except (OSError, ValueError, subprocess.SubprocessError):
         paths.update(sys.path)
     import course
-    from course.article import ARTICLE_PATH
 
-    paths.add(os.path.dirname(os.path.realpath(course.__file__)))
-    paths.add(os.path.dirname(os.path.realpath(ARTICLE_PATH)))
+    package = os.path.dirname(os.path.realpath(course.__file__))
+    paths.add(package)
+    seeds = os.path.join(os.path.dirname(package), "seeds")  # the article, in a checkout of the course
+    if os.path.isdir(seeds):
+        paths.add(seeds)
     real = {os.path.realpath(p) for p in paths if p and os.path.isabs(p)}
     dirs = sorted(p for p in real if os.path.isdir(p) and p != "/")
     # keep only the outermost folders (a bind of /a already shows /a/b)
@@ -200,11 +218,13 @@ def _probe() -> tuple[bool, str]:
     if missing:
         return False, f"{' and '.join(missing)} not found"
     with tempfile.TemporaryDirectory(prefix="course-sandbox-probe-") as tmp:
-        box = _Box(Path(tmp), cwd="/run/probe-cwd", submission_files=[], limits=Limits())
-        argv = box.command([sys.executable, "-I", "-S", "-c", "import os; print(os.getuid())"])
+        box = _Box(Path(tmp), cwd="/run/probe-cwd", submission_files=[], limits=Limits(), hide=("course",))
+        code = ("import os, importlib.util as u; assert u.find_spec('course.geo') is None; "
+                "assert u.find_spec('course.testkit') is not None; print(os.getuid())")
+        argv = box.command([sys.executable, "-I", "-c", code])
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp,
-                                  env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+                                  env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, pass_fds=box.pass_fds())
         except (OSError, subprocess.SubprocessError) as err:
             return False, f"bwrap could not start: {err}"
         finally:
@@ -232,37 +252,197 @@ def status() -> str:
         return NOT_ISOLATED.format(why=why)
     who = ("an unprivileged uid of its own" if os.geteuid() == 0 else "this user, in a user namespace")
     return (f"sandboxed: bubblewrap ({_tool('bwrap')}), no network, private copy of the submission, "
-            f"read-only Python and course package, runs as {who}, limits {Limits()}")
+            f"read-only Python and course package, runs as {who}, memory counted by {memory_accounting()}, "
+            f"limits {Limits()}")
+
+
+# -- memory: a cgroup per sandbox where the machine allows one --------------------------------------
+
+_CGROUP_V1 = "/sys/fs/cgroup/memory"
+_CGROUP_V2 = "/sys/fs/cgroup"
+_CGROUP_NAME = "course-grading"
+
+
+def _cgroup_parent() -> tuple[str, str] | None:
+    """(version, folder) under which this process may make memory cgroups, or None."""
+    if os.environ.get("COURSE_SANDBOX_CGROUP", "auto") == "off":
+        return None
+    candidates = []
+    if os.path.isfile(os.path.join(_CGROUP_V1, "memory.limit_in_bytes")):
+        candidates.append(("v1", os.path.join(_CGROUP_V1, _CGROUP_NAME)))
+    if os.path.isfile(os.path.join(_CGROUP_V2, "cgroup.controllers")):
+        try:
+            own = Path("/proc/self/cgroup").read_text().strip().splitlines()[0].split("::", 1)[1]
+        except (OSError, IndexError):
+            own = "/"
+        candidates.append(("v2", os.path.join(_CGROUP_V2, own.lstrip("/"), _CGROUP_NAME)))
+    for version, folder in candidates:
+        try:
+            os.makedirs(folder, exist_ok=True)
+            if version == "v2":
+                Path(folder, "cgroup.subtree_control").write_text("+memory")
+            probe = tempfile.mkdtemp(prefix="probe-", dir=folder)
+            limit = "memory.limit_in_bytes" if version == "v1" else "memory.max"
+            Path(probe, limit).write_text(str(64 * 1024 * 1024))
+            os.rmdir(probe)
+            return version, folder
+        except OSError:
+            continue
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _cgroup_parent_cached() -> tuple[str, str] | None:
+    return _cgroup_parent()
+
+
+def memory_accounting() -> str:
+    """How a sandboxed kernel's memory is counted here: a cgroup (v1 or v2), or only process limits."""
+    found = _cgroup_parent_cached()
+    if found:
+        return f"a cgroup {found[0]} memory limit per sandbox (all memory: heap, tmpfs, memfd, shared)"
+    return "address-space and data limits per process, size-limited tmpfs folders, memfd_create refused"
+
+
+class _Cgroup:
+    """One sandbox's memory cgroup: made with its limit, joined by the sandbox's first process, removed after."""
+
+    def __init__(self, limit_mb: int) -> None:
+        found = _cgroup_parent_cached()
+        self.path: str | None = None
+        if not found:
+            return
+        version, parent = found
+        try:
+            self.path = tempfile.mkdtemp(prefix="box-", dir=parent)
+            limit = str(limit_mb * 1024 * 1024)
+            if version == "v1":
+                Path(self.path, "memory.limit_in_bytes").write_text(limit)
+                swap = Path(self.path, "memory.memsw.limit_in_bytes")
+                if swap.exists():
+                    swap.write_text(limit)
+            else:
+                Path(self.path, "memory.max").write_text(limit)
+                swap = Path(self.path, "memory.swap.max")
+                if swap.exists():
+                    swap.write_text("0")
+        except OSError as err:
+            _LOG.warning("could not make a memory cgroup for a sandbox (%s); process limits apply", err)
+            self.remove()
+            self.path = None
+
+    @property
+    def procs(self) -> str | None:
+        return os.path.join(self.path, "cgroup.procs") if self.path else None
+
+    def remove(self) -> None:
+        if self.path:
+            for _ in range(50):  # the cgroup empties once the sandbox's processes are gone
+                try:
+                    os.rmdir(self.path)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    import time
+
+                    time.sleep(0.1)
+
+
+# -- seccomp: refuse memfd_create (memory outside every folder's size limit) ----------------------------
+
+_ARCH = {"x86_64": (0xC000003E, 319, 0x40000000), "aarch64": (0xC00000B7, 279, None)}
+
+
+def _seccomp_program() -> bytes | None:
+    """A classic BPF seccomp filter that makes memfd_create fail with EPERM, for this machine's arch."""
+    import platform
+    import struct
+
+    arch = _ARCH.get(platform.machine())
+    if arch is None:
+        return None
+    audit, number, x32 = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    rows = [(ld, 0, 0, 4),  # arch
+            (jeq, 0, 5, audit),  # another arch: allow
+            (ld, 0, 0, 0),  # syscall number
+            (jeq, 2, 0, number),
+            (jeq, 1, 0, (x32 | number) if x32 else number),
+            (ret, 0, 0, allow),
+            (ret, 0, 0, deny),
+            (ret, 0, 0, allow)]
+    return b"".join(struct.pack("<HBBI", *row) for row in rows)
+
+
+# -- what a kernel must not see ------------------------------------------------------------------------
+
+def hidden_packages(names: tuple[str, ...] | list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """For each module in *names*: (its folder or file on disk, the files of it the kernel keeps).
+
+    A module that is not installed is left out (there is nothing to hide).
+    """
+    import importlib.util
+
+    check_items(names, str, "names", what="module names")
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for name in names:
+        check_type(name, str, "names[]")
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            continue
+        keeps = KERNEL_KEEPS.get(name, ())
+        for folder in spec.submodule_search_locations or ():
+            found.append((os.path.realpath(folder), keeps))
+        if not spec.submodule_search_locations and spec.origin and os.path.isfile(spec.origin):
+            found.append((os.path.realpath(spec.origin), ()))
+    return found
 
 
 # -- one sandbox ---------------------------------------------------------------------------------
 
 class _Box:
-    """The host side of one sandboxed kernel: a private folder with the staged copy and the IPC dir."""
+    """The host side of one sandboxed kernel: a private folder with the staged copy and the connection file.
+
+    Nothing of the host is writable from inside: the kernel's working folder, /tmp, /dev/shm and the
+    folder of its IPC sockets are in-memory file systems of fixed size inside the sandbox.
+    """
 
     def __init__(self, root: Path, cwd: str, submission_files: list[tuple[Path, str]], limits: Limits,
-                 forbidden: tuple[str, ...] = ()) -> None:
+                 forbidden: tuple[str, ...] = (), hide: tuple[str, ...] = ()) -> None:
         self.root, self.cwd, self.limits = root, cwd, limits
         self.user = _sandbox_user()
         self.stage = root / "stage"
-        self.ipc = root / "ipc"
+        self.conn = root / "conn"
         self.stage.mkdir(mode=0o755)
-        self.ipc.mkdir(mode=0o700)
+        self.conn.mkdir(mode=0o755)
+        self.hide_names = tuple(hide)
+        self.hidden = hidden_packages(hide)
+        self.child: int | None = None  # the sandbox's first process, on the host (see child_pid)
+        self.cgroup = _Cgroup(limits.memory_mb)
+        self._fds: list[int] = []
+        self.info_read: int | None = None
         budget = limits.tmp_mb * 1024 * 1024 // 2
+        left_out: list[str] = []
         for source, relative in submission_files:
-            size = os.path.getsize(source)
+            size = os.lstat(source).st_size
             if size > limits.file_mb * 1024 * 1024 or size > budget:
-                _LOG.warning("the sandbox leaves out %s (%d bytes): larger than its file or folder limit", relative, size)
+                left_out.append(relative)
                 continue
             budget -= size
             target = self.stage / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target, follow_symlinks=False)
             os.chmod(target, 0o644)
-        user = self.user
-        if user:
+        if left_out:
+            _LOG.warning("the sandbox leaves out %d file(s) larger than its file or folder limit: %s", len(left_out),
+                         ", ".join(repr(r) for r in left_out[:5]) + (" ..." if len(left_out) > 5 else ""))
+        if self.user:
             os.chmod(root, 0o755)
-            os.chown(self.ipc, *user)
         self.binds = _python_paths()
         for path in self.binds:
             for secret in forbidden:
@@ -270,8 +450,29 @@ class _Box:
                     raise SandboxError(f"the sandbox would expose {secret} through the read-only folder {path}; "
                                        "move the Python environment or the course folder apart")
 
-    def command(self, kernel_argv: list[str]) -> list[str]:
-        """bwrap [options] -- [setpriv ...] sh -c 'copy; exec' prlimit [limits] -- kernel_argv."""
+    def pass_fds(self) -> tuple[int, ...]:
+        """The file descriptors bwrap reads (its seccomp filter) and writes (the child's pid), made once."""
+        if not self._fds:
+            program = _seccomp_program()
+            if program is not None:
+                path = self.root / "seccomp.bpf"
+                path.write_bytes(program)
+                self._fds.append(os.open(path, os.O_RDONLY))
+            read, write = os.pipe()
+            self.info_read = read
+            self._fds.append(write)
+        return tuple(self._fds)
+
+    def connection_file(self) -> str:
+        """Where the grader writes the kernel's connection file (read-only inside, at _CONN)."""
+        return str(self.conn / "kernel.json")
+
+    def command(self, kernel_argv: list[str], ready: bool = False) -> list[str]:
+        """[sh -c join-cgroup] bwrap [options] -- [setpriv ...] sh -c 'copy; exec' prlimit [limits] -- kernel_argv.
+
+        With *ready*, the sandbox marks ``<ipc>/ready`` once its working folder is filled.
+        """
+        fds = self.pass_fds()
         user = self.user
         mib = 1024 * 1024
         args = [_tool("bwrap") or "bwrap", "--die-with-parent",
@@ -281,24 +482,37 @@ class _Box:
         args += ["--hostname", "course-sandbox"]
         args += _system_binds()
         args += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(self.limits.tmp_mb * mib), "--tmpfs", "/tmp"]
+                 "--perms", "1777", "--size", str(self.limits.tmp_mb * mib), "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", str(self.limits.shm_mb * mib), "--tmpfs", "/dev/shm"]
         mpl = _mpl_cache()
         mounts = [("--ro-bind", path, path) for path in self.binds] + [
-            ("--ro-bind", str(self.stage), _STAGE), ("--bind", str(self.ipc), str(self.ipc))] + (
+            ("--ro-bind", str(self.stage), _STAGE), ("--ro-bind", str(self.conn), _CONN)] + (
             [("--ro-bind", mpl, _MPL_CACHE)] if mpl else [])
         # bwrap makes missing parent folders private (0700); the unprivileged user must cross them
         made: set[str] = {"/", "/usr", "/tmp", "/proc", "/dev"}
-        for target in [m[2] for m in mounts] + [self.cwd]:
+        for target in [m[2] for m in mounts] + [self.cwd, _IPC]:
             for parent in reversed(Path(target).parents):
                 if str(parent) not in made:
                     made.add(str(parent))
                     args += ["--perms", "0755", "--dir", str(parent)]
         for kind, source, target in mounts:
             args += [kind, source, target]
+        for path, keeps in self.hidden:  # packages the kernel must not use: gone, but for what it keeps
+            if os.path.isdir(path):
+                args += ["--perms", "0755", "--size", str(mib), "--tmpfs", path]
+                for name in keeps:
+                    if os.path.isfile(os.path.join(path, name)):
+                        args += ["--ro-bind", os.path.join(path, name), os.path.join(path, name)]
+            else:
+                args += ["--ro-bind", "/dev/null", path]
+        args += ["--perms", "1777", "--size", str(mib), "--tmpfs", _IPC]
         args += ["--perms", "1777", "--size", str(self.limits.tmp_mb * mib), "--tmpfs", self.cwd]
         args += ["--remount-ro", "/", "--chdir", self.cwd, "--clearenv"]
         for key, value in self._env().items():
             args += ["--setenv", key, value]
+        if len(fds) == 2:
+            args += ["--seccomp", str(fds[0])]
+        args += ["--info-fd", str(fds[-1])]
         if user:
             args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
                      "--cap-add", "CAP_SETPCAP", "--",
@@ -306,15 +520,45 @@ class _Box:
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
         # Copy the staged submission into the (size-limited) working folder, then start the kernel.
         script = (f"cp -R {_STAGE}/. . ; mkdir -p /tmp/home /tmp/.matplotlib ; "
-                  f"cp {_MPL_CACHE}/fontlist-*.json /tmp/.matplotlib/ 2>/dev/null ; exec \"$@\"")
+                  f"cp {_MPL_CACHE}/fontlist-*.json /tmp/.matplotlib/ 2>/dev/null ; "
+                  + (f": > {_IPC}/ready ; " if ready else "") + "exec \"$@\"")
         args += ["--", "/bin/sh", "-c", script, "course-sandbox",
                  _tool("prlimit") or "prlimit", *self.limits.prlimit_args(), "--", *kernel_argv]
+        if self.cgroup.procs:  # the whole sandbox starts inside its memory cgroup
+            args = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', self.cgroup.procs, *args]
         return args
+
+    def child_pid(self, timeout: float = 30.0) -> int:
+        """The pid (on the host) of the sandbox's first process, from bwrap's --info-fd."""
+        import select
+
+        if self.info_read is None:
+            raise SandboxError("the sandbox was not started")
+        for fd in self._fds[-1:]:  # the parent's copy of the write end
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        buffer = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.info_read], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(self.info_read, 4096)
+            buffer += chunk
+            try:
+                self.child = int(json.loads(buffer.decode())["child-pid"])
+                return self.child
+            except (ValueError, KeyError, TypeError):
+                if not chunk:
+                    break
+        raise SandboxError("bubblewrap did not start the sandbox (no child pid reported)")
 
     def _env(self) -> dict[str, str]:
         env = {"PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
                "HOME": "/tmp/home", "USER": "student", "LOGNAME": "student", "TMPDIR": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "COURSE_SANDBOXED": "1",
+               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "PYTHONSAFEPATH": "1", "COURSE_SANDBOXED": "1",
                "JPY_PARENT_PID": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1",
                "LANG": os.environ.get("LANG", "C.UTF-8")}
         for key in ("LC_ALL", "LC_CTYPE", "TZ", "MPLBACKEND", "NBGRADER_EXECUTION", "PYTHONHASHSEED",
@@ -324,12 +568,35 @@ class _Box:
         return env
 
     def cleanup(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        for fd in self._fds[:-1] + ([self.info_read] if self.info_read is not None else []):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._fds, self.info_read = [], None
+        self.cgroup.remove()
+        from course.grading.files import remove_tree
+
+        try:
+            remove_tree(self.root)
+        except OSError as err:
+            _LOG.warning("could not remove the sandbox folder %s: %s", self.root, err)
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _submission_files(cwd: str, submitted: str | None) -> list[tuple[Path, str]]:
-    """The files of the private copy: the non-notebook files nbgrader put in *cwd* (never through a
-    symlink) and the student's own submitted notebooks (never the instructor's versions)."""
+    """The files of the private copy: the regular, non-notebook files nbgrader put in *cwd* (never through
+    a symlink) and the student's own submitted notebooks (never the instructor's versions).
+
+    What ``course.grading.guard`` quarantines (code, special files, oversized or sparse files) never
+    reaches *cwd*; anything that is not a regular file is skipped here too.
+    """
     files: list[tuple[Path, str]] = []
     skip_dirs = {".ipynb_checkpoints", "__pycache__"}
     for base, pattern in ((cwd, "other"), (submitted, "notebooks")):
@@ -340,7 +607,7 @@ def _submission_files(cwd: str, submitted: str | None) -> list[tuple[Path, str]]
             for name in filenames:
                 path = Path(folder) / name
                 is_notebook = name.endswith(".ipynb")
-                if path.is_symlink() or not path.is_file() or is_notebook != (pattern == "notebooks"):
+                if not _regular(str(path)) or is_notebook != (pattern == "notebooks"):
                     continue
                 files.append((path, os.path.relpath(path, base)))
     return files
@@ -349,21 +616,23 @@ def _submission_files(cwd: str, submitted: str | None) -> list[tuple[Path, str]]
 # -- the kernel manager ----------------------------------------------------------------------------
 
 def _kernel_manager_base() -> type:
-    from jupyter_client.manager import AsyncKernelManager
+    from course.grading.kernels import GuardedKernelManager
 
-    return AsyncKernelManager
+    return GuardedKernelManager
 
 
 class SandboxKernelManager(_kernel_manager_base()):  # type: ignore[misc]
-    """An AsyncKernelManager whose kernels run in the bubblewrap sandbox and talk over IPC sockets.
+    """A GuardedKernelManager whose kernels run in the bubblewrap sandbox and talk over in-sandbox IPC sockets.
 
-    Set ``sandbox_submitted`` (the student's submission folder) and ``sandbox_forbidden`` (folders the
-    kernel must never see: the course root, the exchange) before ``start_kernel``.
+    Set ``sandbox_submitted`` (the student's submission folder), ``sandbox_forbidden`` (folders the
+    kernel must never see: the course root, the exchange) and ``sandbox_hide`` (modules the kernel
+    must not have) before ``start_kernel``.
     """
 
     sandbox_limits: Limits = Limits()
     sandbox_submitted: str | None = None
     sandbox_forbidden: tuple[str, ...] = ()
+    sandbox_hide: tuple[str, ...] = ()
     _box: _Box | None = None
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
@@ -371,18 +640,19 @@ class SandboxKernelManager(_kernel_manager_base()):  # type: ignore[misc]
             cwd = os.path.realpath(kw.get("cwd") or os.getcwd())
             root = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
             try:
+                hide = tuple(dict.fromkeys(ALWAYS_HIDDEN + tuple(self.sandbox_hide)))
                 self._box = _Box(root, cwd, _submission_files(cwd, self.sandbox_submitted), self.sandbox_limits,
-                                 self.sandbox_forbidden)
+                                 self.sandbox_forbidden, hide)
             except BaseException:
                 shutil.rmtree(root, ignore_errors=True)
                 raise
-            self.transport = "ipc"
-            self.ip = str(self._box.ipc / "kernel")
-            self.connection_file = str(self._box.ipc / "kernel.json")
-            # A SIGINT to bwrap's process group would stop bwrap itself (and so the kernel): interrupt
-            # through the control channel instead, which ipykernel turns into a SIGINT to itself.
-            if self.kernel_spec is not None:
-                self.kernel_spec.interrupt_mode = "message"
+        self.transport = "ipc"
+        self.ip = f"{_IPC}/kernel"  # as the kernel sees it; the grader connects through /proc after launch
+        self.connection_file = self._box.connection_file()
+        # A SIGINT to bwrap's process group would stop bwrap itself (and so the kernel): interrupt
+        # through the control channel instead, which ipykernel turns into a SIGINT to itself.
+        if self.kernel_spec is not None:
+            self.kernel_spec.interrupt_mode = "message"
         return await super()._async_pre_start_kernel(**kw)
 
     pre_start_kernel = _async_pre_start_kernel
@@ -390,10 +660,18 @@ class SandboxKernelManager(_kernel_manager_base()):  # type: ignore[misc]
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         argv = super().format_kernel_cmd(extra_arguments)
         assert self._box is not None, "the sandbox is set up in pre_start_kernel"
-        user = self._box.user
-        if user and os.path.exists(self.connection_file):  # written (0600) just before this call
-            os.chown(self.connection_file, *user)
+        inside = f"{_CONN}/kernel.json"
+        argv = [inside if arg == self.connection_file else arg for arg in argv]
+        if os.path.exists(self.connection_file):  # written (0600) just before this call
+            os.chmod(self.connection_file, 0o644)  # the folder is private to this sandbox
         return self._box.command(argv)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        assert self._box is not None
+        kw["pass_fds"] = self._box.pass_fds()
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        child = self._box.child_pid()
+        self.ip = f"/proc/{child}/root{_IPC}/kernel"  # the kernel's sockets, inside its sandbox
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -408,7 +686,7 @@ _WARNED: set[str] = set()
 
 
 def kernel_manager_class(mode: str | None = None) -> type:
-    """The kernel manager for *mode*: the sandbox, or plain jupyter_client with a NOT ISOLATED warning."""
+    """The kernel manager for *mode*: the sandbox, or the guarded manager with a NOT ISOLATED warning."""
     mode = mode_from_env() if mode is None else mode
     if mode not in MODES:
         raise CourseValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
@@ -421,40 +699,3 @@ def kernel_manager_class(mode: str | None = None) -> type:
         _WARNED.add(why)
         _LOG.warning(NOT_ISOLATED.format(why=why))
     return _kernel_manager_base()
-
-
-# -- configuration for nbgrader --------------------------------------------------------------------
-
-def configure(c: Any, mode: str | None = None) -> Any:
-    """Apply the sandbox and the grading guards to an nbgrader config object *c*; returns *c*."""
-    from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
-
-    from course.grading.guard import GuardedExecute, GuardedExporter, SafeDeduplicateIds, SafeOverwriteCells
-
-    from traitlets.config import Config
-
-    check_type(c, Config, "c")
-    mode = mode_from_env() if mode is None else mode
-    if mode not in MODES:
-        raise CourseValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    c.GuardedExecute.sandbox = mode
-    c.Autograde.exporter_class = GuardedExporter
-    swap = {OverwriteCells: SafeOverwriteCells, DeduplicateIds: SafeDeduplicateIds}
-    c.Autograde.sanitize_preprocessors = [swap.get(p, p) for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
-    c.Autograde.autograde_preprocessors = [GuardedExecute if p is Execute else p
-                                           for p in Autograde.class_traits()["autograde_preprocessors"].default()]
-    return c
-
-
-def nbgrader_config(mode: str | None = None) -> Any:
-    """A traitlets Config with the sandbox and guards, for tools that drive nbgrader from Python."""
-    from traitlets.config import Config
-
-    return configure(Config(), mode)
-
-
-def kernel_config() -> Any:
-    """The hook ``course grade`` and ``course selfgrade`` call (``course.grading.worker.kernel_config``):
-    the sandbox and the guards, whatever the course folder's own nbgrader_config.py says."""
-    return nbgrader_config()

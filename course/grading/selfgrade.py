@@ -2,16 +2,22 @@
 
 The learner's notebook is only read. ``selfgrade`` builds a private scratch course (a new folder
 only the learner can read, in the system's temporary folder): it copies the course's
-``nbgrader_config.py`` and the assignment's source, runs nbgrader's ``generate_assignment``, puts
-a *copy* of the learner's notebook in ``submitted/``, runs nbgrader's ``autograde`` (with the same
-kernel launch as ``course grade``) and ``generate_feedback``, prints the score of every graded
-cell and opens the HTML feedback in the browser.
+``nbgrader_config.py`` and the assignment's source and a gradebook that nbgrader's
+``generate_assignment`` made, puts a *copy* of the learner's notebook in ``submitted/``, runs
+nbgrader's ``autograde`` (with the same kernel launch as ``course grade``) and ``generate_feedback``,
+prints the score of every graded cell and opens the HTML feedback in the browser.
+
+``generate_assignment`` runs once per version of an assignment: its gradebook is kept in the
+learner's cache folder (``COURSE_CACHE``, else ``$XDG_CACHE_HOME/course``, else ``~/.cache/course``)
+under a digest of the assignment's source, the course's config and nbgrader's version, so a
+changed assignment is generated again. Without a writable cache it is generated every time.
 
 Public API
 ----------
 - ``SelfGrade``: the scratch folder, the feedback files and the scores.
 - ``match_assignment(root, notebook_path)``: which assignment and notebook a learner's file belongs to.
 - ``selfgrade(paths, assignment=None, root=None)``: grade; returns a ``SelfGrade``.
+- ``generated_gradebook(root, assignment)``: the cached gradebook of a generated assignment.
 - ``add_arguments_selfgrade(parser)`` / ``cmd_selfgrade(args)``: the ``course selfgrade`` command.
 
 >>> from course.grading.selfgrade import LEARNER
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -36,7 +43,8 @@ from typing import Iterator
 from course.errors import check_items, check_path, check_text, unknown
 from course.grading.gradebook import CellScore, GradingError, cell_scores, course_root, source_assignments
 
-__all__ = ["LEARNER", "SelfGrade", "add_arguments_selfgrade", "cmd_selfgrade", "match_assignment", "selfgrade"]
+__all__ = ["LEARNER", "SelfGrade", "add_arguments_selfgrade", "cmd_selfgrade", "generated_gradebook",
+           "match_assignment", "selfgrade"]
 
 LEARNER = "you"
 
@@ -112,6 +120,64 @@ def match_assignment(root: Path, notebook_path: Path, assignment: str | None = N
     return best[0], best[1].stem
 
 
+def _cache_root() -> Path:
+    if os.environ.get("COURSE_CACHE"):
+        return Path(os.environ["COURSE_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "course"
+
+
+def _assignment_digest(root: Path, name: str) -> str:
+    import nbgrader
+
+    digest = hashlib.sha256(f"nbgrader {nbgrader.__version__}\n".encode())
+    digest.update((root / "nbgrader_config.py").read_bytes())
+    source = root / "source" / name
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+        digest.update(f"\0{path.relative_to(source).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _generate(into: Path, root: Path, name: str) -> Path:
+    """Generate assignment *name* of course *root* in the new course folder *into*; its gradebook."""
+    from course.grading.gradebook import db_url, nbgrader_ok, open_api
+
+    shutil.copy(root / "nbgrader_config.py", into / "nbgrader_config.py")
+    shutil.copytree(root / "source" / name, into / "source" / name)
+    url = db_url(into, f"sqlite:///{into / 'gradebook.db'}")
+    log = into / "nbgrader.log"
+    with _quiet(log):
+        api = open_api(into, url, kernel=True)
+        nbgrader_ok(api.generate_assignment(name, force=True, create=True), f"nbgrader generate_assignment {name}", log)
+    return into / "gradebook.db"
+
+
+def generated_gradebook(root: Path, assignment: str) -> Path | None:
+    """The gradebook nbgrader's ``generate_assignment`` makes for *assignment*, from the learner's cache.
+
+    Made on first use (into a private folder, then renamed into place, so two runs never see half a
+    gradebook); ``None`` when there is no writable cache folder.
+    """
+    root = check_path(root, "root")
+    check_text(assignment, "assignment")
+    cache = _cache_root() / "selfgrade"
+    kept = cache / f"{assignment}-{_assignment_digest(root, assignment)}"
+    if (kept / "gradebook.db").is_file():
+        return kept / "gradebook.db"
+    try:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        work = Path(tempfile.mkdtemp(prefix=f".{assignment}-", dir=cache))
+    except OSError:
+        return None
+    _generate(work, root, assignment)
+    try:
+        work.rename(kept)
+    except OSError:  # another run put it there first: use theirs
+        shutil.rmtree(work, ignore_errors=True)
+    return kept / "gradebook.db"
+
+
 def selfgrade(paths: list[Path], assignment: str | None = None, root: Path | None = None) -> SelfGrade:
     """Grade the learner's notebook(s) in a private scratch course; the learner's files are only read."""
     from course.grading.gradebook import db_url, nbgrader_ok, open_api
@@ -134,18 +200,23 @@ def selfgrade(paths: list[Path], assignment: str | None = None, root: Path | Non
                            f"grade one assignment at a time")
     name = chosen.pop()
     scratch = Path(tempfile.mkdtemp(prefix=f"course-selfgrade-{name}-"))  # mode 0700: private to the learner
-    shutil.copy(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
-    shutil.copytree(root / "source" / name, scratch / "source" / name)
+    kept = generated_gradebook(root, name)
+    if kept is None:
+        _generate(scratch, root, name)
+    else:
+        shutil.copy(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
+        shutil.copytree(root / "source" / name, scratch / "source" / name)
+        shutil.copyfile(kept, scratch / "gradebook.db")
     url = db_url(scratch, f"sqlite:///{scratch / 'gradebook.db'}")
     with _quiet(scratch / "nbgrader.log"):  # nbgrader's and the kernel's chatter go to the log, not the learner
         api = open_api(scratch, url, kernel=True)
-        nbgrader_ok(api.generate_assignment(name, force=True, create=True), f"nbgrader generate_assignment {name}")
+        log = scratch / "nbgrader.log"
         folder = scratch / "submitted" / LEARNER / name
         folder.mkdir(parents=True)
         for path, (_, notebook) in zip(files, matched):
             shutil.copyfile(path, folder / f"{notebook}.ipynb")  # a copy: the learner's file is never written
-        nbgrader_ok(api.autograde(name, LEARNER, force=True, create=True), f"grading your copy of {name}")
-        nbgrader_ok(api.generate_feedback(name, LEARNER), f"nbgrader generate_feedback {name}")
+        nbgrader_ok(api.autograde(name, LEARNER, force=True, create=True), f"grading your copy of {name}", log)
+        nbgrader_ok(api.generate_feedback(name, LEARNER), f"nbgrader generate_feedback {name}", log)
     result = SelfGrade(name, scratch, sorted((scratch / "feedback" / LEARNER / name).glob("*.html")),
                        cell_scores(url, [name]))
     return result

@@ -9,7 +9,6 @@ of stock ``nbgrader autograde``; it only saves the start-up of a new nbgrader pe
 
 Public API
 ----------
-- ``kernel_config()``: how grading kernels are launched (the one place to swap the launch).
 - ``sqlite_busy_url(url, seconds)``: a SQLite URL that waits for a busy gradebook instead of failing.
 - ``main(argv=None)``: the worker loop.
 
@@ -20,7 +19,6 @@ Public API
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import signal
@@ -31,28 +29,7 @@ from typing import Any
 
 from course.errors import check_number, check_text
 
-__all__ = ["kernel_config", "main", "sqlite_busy_url"]
-
-
-def kernel_config() -> Any:
-    """The traitlets Config that launches grading kernels; empty means nbgrader's default launch.
-
-    SANDBOX HOOK: this is the one call site through which ``course grade`` and ``course selfgrade``
-    launch kernels. When ``course/grading/sandbox.py`` exists and defines ``kernel_config()`` (a
-    traitlets ``Config`` or a dict, e.g. setting ``Execute.kernel_manager_class``), its settings are
-    applied to every grading kernel; otherwise kernels start as stock nbgrader starts them.
-    """
-    from traitlets.config import Config
-
-    if importlib.util.find_spec("course.grading.sandbox") is None:
-        return Config()
-    from course.grading import sandbox  # type: ignore[attr-defined]
-
-    hook = getattr(sandbox, "kernel_config", None)
-    if hook is None:
-        return Config()
-    config = hook()
-    return config if isinstance(config, Config) else Config(config or {})
+__all__ = ["main", "sqlite_busy_url"]
 
 
 def sqlite_busy_url(url: str, seconds: float) -> str:
