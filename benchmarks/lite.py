@@ -62,11 +62,12 @@ def main() -> None:
     print(f"headless Chromium, {'network namespace (loopback only)' if netns else 'loopback'}, "
           f"{os.cpu_count()} cores, load average {statistics.mean(loads):.1f} at the start of each run, "
           f"median of {args.runs} cold run(s)")
+    width = max(map(len, samples))
     for lesson, runs in samples.items():
         idle = statistics.median(r[0] for r in runs)
         run = statistics.median(r[1] for r in runs)
         total = idle + run
-        print(f"lesson {lesson:<22} kernel idle {idle:5.1f} s  + run all cells {run:5.1f} s  = {total:5.1f} s   "
+        print(f"lesson {lesson:<{width}} kernel idle {idle:5.1f} s  + run all cells {run:5.1f} s  = {total:5.1f} s   "
               f"target < {TARGET_S:.0f} s: {'met' if total < TARGET_S else 'MISSED'}")
     first = statistics.median(r[0] for r in next(iter(samples.values())))
     print(f"cold time to an idle kernel (first lesson): {first:.1f} s")

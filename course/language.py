@@ -11,6 +11,8 @@ vocabulary (compass words, cue verbs, glossary terms).
 (True, False)
 >>> mark_dutch("Whose words are ‘propagandisten’?")
 'Whose words are ‘<span lang="nl">propagandisten</span>’?'
+>>> quoted_spans('"Terugtrekken" (withdraw) and zo’n "lijn"')
+[(1, 13), (36, 40)]
 """
 
 from __future__ import annotations
@@ -63,10 +65,10 @@ def looks_dutch(text: str, article: str | None = None) -> bool:
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each outermost quoted fragment in *text*, quote marks excluded: ‘…’, “…” and '…'
-    (a quote mark between two letters is an apostrophe, as in zo'n or zo’n)."""
+    """(start, end) of each outermost quoted fragment in *text*, quote marks excluded: ‘…’, “…”, '…' and
+    "…" (a quote mark between two letters is an apostrophe, as in zo'n or zo’n)."""
     check_type(text, str, "text")
-    pairs = {"‘": "’", "“": "”", "'": "'"}
+    pairs = {"‘": "’", "“": "”", "'": "'", '"': '"'}
     spans, stack = [], []
     for i, ch in enumerate(text):
         before = text[i - 1] if i else " "

@@ -2,7 +2,8 @@
 
 The lesson is run top to bottom (its figures then carry their alt text and long descriptions) and
 written with nbconvert-a11y's accessible template (a table of cells with headings, landmarks, a skip
-link and ``lang``), in an offline variant that loads nothing from the network.
+link and ``lang``), in an offline variant that loads nothing from the network. Dutch quoted in the
+prose is marked ``lang="nl"``, so a screen reader reads it in a Dutch voice.
 
     python -m course.lesson_html notebooks/*.ipynb --out build/lessons     (or: make html)
 
@@ -10,6 +11,7 @@ Public API
 ----------
 - ``export_lesson(path, out_dir, execute=True) -> Path``: write ``<lesson>.html``; returns its path.
 - ``remote_loads(page) -> list[str]``: any script, style sheet or image the page would fetch.
+- ``mark_dutch_quotes(page, article=None) -> str``: the page with its Dutch quoted fragments marked ``lang="nl"``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from course.errors import check_path, check_type
 
-__all__ = ["export_lesson", "remote_loads"]
+__all__ = ["export_lesson", "mark_dutch_quotes", "remote_loads"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^\"'\s>]+", re.I)
@@ -30,6 +32,40 @@ def remote_loads(page: str) -> list[str]:
     """Every tag in *page* that would load something from the network (links a reader follows do not count)."""
     check_type(page, str, "page")
     return _REMOTE.findall(page)
+
+
+# Not prose: code, and the template's dialog that shows the notebook's metadata as JSON.
+_NOT_PROSE = {"code", "pre", "script", "style", "kbd", "samp", "textarea", "head", "dialog"}
+
+
+def mark_dutch_quotes(page: str, article: str | None = None) -> str:
+    """*page* (HTML) with each Dutch quoted fragment of its prose wrapped in ``<span lang="nl">``, so a
+    screen reader reads it in Dutch (WCAG 2.1, 3.1.2); code and text already marked Dutch stay as they are.
+    Dutch is what ``course.language.looks_dutch`` finds in words of *article* (None: the seed)."""
+    from bs4 import BeautifulSoup, NavigableString
+
+    from course.language import looks_dutch, quoted_spans
+
+    check_type(page, str, "page")
+    soup = BeautifulSoup(page, "html.parser")
+    for node in list(soup.find_all(string=True)):
+        if type(node) is not NavigableString or any(
+                parent.name in _NOT_PROSE or str(parent.get("lang", "")).startswith("nl") for parent in node.parents):
+            continue
+        text = str(node)
+        spans = [(start, end) for start, end in quoted_spans(text) if looks_dutch(text[start:end], article)]
+        if not spans:
+            continue
+        parts: list = []
+        last = 0
+        for start, end in spans:
+            span = soup.new_tag("span", attrs={"lang": "nl"})
+            span.string = text[start:end]
+            parts += [text[last:start], span]
+            last = end
+        parts.append(text[last:])
+        node.replace_with(*[part for part in parts if part != ""])
+    return str(soup)
 
 
 def export_lesson(path: str | Path, out_dir: str | Path, execute: bool = True, timeout: int = 120) -> Path:
@@ -56,6 +92,7 @@ def export_lesson(path: str | Path, out_dir: str | Path, execute: bool = True, t
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     if not re.search(r"<html[^>]*\blang=", page):
         page = re.sub(r"<html\b", '<html lang="en"', page, count=1)
+    page = mark_dutch_quotes(page)
     loads = remote_loads(page)
     if loads:
         from course.errors import CourseValueError

@@ -499,6 +499,26 @@ def test_lesson_figures_have_alt_text() -> None:
         chronolocation_figure("06:15", *KUPIANSK)
 
 
+@pytest.mark.parametrize("day, clock, direction, length", [("2022-09-10", "06:15", 295, 2.6),
+                                                            ("2022-06-21", "12:15", 10, 0.2)])
+def test_sun_figure_keeps_its_lines_inside_the_plot(day: str, clock: str, direction: float, length: float) -> None:
+    """The time markers end level with the top of the y axis, which carries a label; the legend sits
+    outside the plot, so no line runs through it (the second case: a shadow that implies a sun higher
+    than the day's peak)."""
+    from course.plots.sun import chronolocation_figure
+
+    v = sun.judge_time(*KUPIANSK, day, clock, direction=direction, length=length, height=1.8)
+    fig = chronolocation_figure(v, *KUPIANSK)
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    assert high in list(ax.get_yticks()) and high >= max(v.measured.elevation, max(ax.lines[0].get_ydata())) + 5
+    fig.canvas.draw()
+    legend, plot = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y1 < plot.y0, "the legend overlaps the plot"
+    for line in ax.lines:  # on the page: no line ends above the plot's top
+        assert line.get_transform().transform(line.get_xydata())[:, 1].max() <= plot.y1 + 0.5, line.get_label()
+
+
 @pytest.mark.parametrize("direction, length", [(60, 3.0), (295, 2.6), (350, 1.2), (200, 9.0)])
 def test_best_time_agrees_with_a_scan_of_every_minute(direction: float, length: float) -> None:
     from course.sun import _separation

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import ARTIFACTS, _no_errors_shown, lab  # noqa: F401 - lab is a fixture
+from browser import ARTIFACTS, launch, open_lesson, stderr_outputs
+from test_browser import lab  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,22 +27,18 @@ def _shoot(page, locator, name: str) -> None:
 def test_lesson_04_in_the_browser(lab) -> None:  # noqa: F811 - the fixture
     from playwright.sync_api import expect, sync_playwright
 
+    from course.checks import check, question
+
     base, token, work = lab
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
+        browser = launch(p)
+        page = open_lesson(browser, base, token, NOTEBOOK)  # every cell run to the end
         expect.set_options(timeout=120_000)
-        browser = p.chromium.launch(executable_path=__import__("test_browser").CHROMIUM, headless=True,
-                                    args=__import__("test_browser").CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(180_000)
-        page.goto(f"{base}/lab/workspaces/lesson04/tree/notebooks/{NOTEBOOK}?reset&token={token}")
-        page.wait_for_selector(".jp-Notebook")
-        page.wait_for_function("(name) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget; "
-                               "return w && w.context && w.context.path.endsWith(name) "
-                               "&& w.sessionContext && w.sessionContext.session; }", arg=NOTEBOOK)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        images = page.locator(".jp-RenderedImage img")
+        images = page.locator(".course-figure img")  # the course's figures, each with its alt text
         expect(images).to_have_count(2)  # the provenance map and the chronolocation figure
+        for i in range(2):
+            assert len(images.nth(i).get_attribute("alt") or "") > 20
         quizzes = page.locator(".course-quiz")
         expect(quizzes).to_have_count(6)
 
@@ -64,18 +61,20 @@ def test_lesson_04_in_the_browser(lab) -> None:  # noqa: F811 - the fixture
         _shoot(page, isw, "lesson04-lateral.png")
         _shoot(page, images.nth(1), "lesson04-chronolocation.png")
 
-        quiz = quizzes.nth(0)
-        quiz.get_by_role("radio").nth(0).check()
+        quiz = quizzes.filter(has_text="Self-check 04.1.")
+        options = question("04.1")["options"]
+        right = next(i for i in range(len(options)) if check("04.1", chr(ord("A") + i)).correct)
+        quiz.get_by_role("radio").nth((right + 1) % len(options)).check()
         quiz.get_by_role("button", name="Check").click()
         expect(quiz).to_contain_text("✘")
-        quiz.get_by_role("radio").nth(1).check()
+        quiz.get_by_role("radio").nth(right).check()
         quiz.get_by_role("button", name="Check").click()
         expect(quiz).to_contain_text("✔")
         _shoot(page, quiz, "lesson04-selfcheck.png")
 
-        number = quizzes.nth(5)
-        number.get_by_role("textbox").fill("26")
+        number = quizzes.filter(has_text="Self-check 04.6.")
+        number.get_by_role("textbox").fill(str(next(n for n in range(1000) if check("04.6", n).correct)))
         number.get_by_role("button", name="Check").click()
         expect(number).to_contain_text("✔")
-        _no_errors_shown(page)
+        assert not stderr_outputs(page), stderr_outputs(page)
         browser.close()

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from browser import ARTIFACTS, LESSONS, ROOT, VIEWPORT, launch, need_chromium, save_json, serious
-from course.errors import CourseValueError
-from course.lesson_html import export_lesson, remote_loads
+from course.errors import CourseTypeError, CourseValueError
+from course.lesson_html import export_lesson, mark_dutch_quotes, remote_loads
 
 pytestmark = [pytest.mark.slow]
 
@@ -19,6 +19,18 @@ def test_remote_loads_finds_what_would_be_fetched() -> None:
     assert len(remote_loads(page)) == 2  # the script and the style sheet; a link and a data image load nothing
     with pytest.raises(CourseValueError, match="path must be a lesson notebook"):
         export_lesson(ROOT / "notebooks" / "no-such-lesson.ipynb", ARTIFACTS)
+
+
+def test_dutch_quoted_in_the_prose_is_marked_and_nothing_else() -> None:
+    page = ('<html lang="en"><body><p>The ministry spoke of "georganiseerd terugtrekken" and a "regroup"; '
+            'zo\'n is a hedge.</p><pre>"georganiseerd terugtrekken"</pre><code>"lijn"</code>'
+            '<p>Already: <span lang="nl">"de lijn"</span></p><dialog>{"x": "de lijn"}</dialog></body></html>')
+    out = mark_dutch_quotes(page)
+    assert out.count('lang="nl"') == 2  # the prose's Dutch quote, and the one already marked (not wrapped twice)
+    assert '"<span lang="nl">georganiseerd terugtrekken</span>" and a "regroup"' in out
+    assert '<pre>"georganiseerd terugtrekken"</pre><code>"lijn"</code>' in out and "zo'n is a hedge" in out
+    with pytest.raises(CourseTypeError):
+        mark_dutch_quotes(None)
 
 
 @pytest.mark.browser

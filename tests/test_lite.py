@@ -159,6 +159,41 @@ def test_a_site_over_budget_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
         lite_build.check_site(site, ["00-start.ipynb"])
 
 
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# A lesson"},
+        *({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells)]}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_the_build_records_the_figure_calls_a_lesson_really_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Computed arguments are recorded as the lesson computed them; a figure function called by another
+    is not a call of the lesson; a call that draws no figure does not count; a failing cell names itself."""
+    import types
+
+    from matplotlib.figure import Figure
+
+    from figures import lesson_calls  # tools/lite/figures.py
+
+    plots = types.ModuleType("fake_plots")
+    exec("from matplotlib.figure import Figure\n"
+         "def inner(n=1):\n    return Figure()\n"
+         "def outer(n):\n    inner(n)\n    return Figure()\n"
+         "def words(n=1):\n    return 'no figure'\n", plots.__dict__)
+    monkeypatch.setitem(sys.modules, "fake_plots", plots)
+    functions = {f"fake_plots.{name}": getattr(plots, name) for name in ("inner", "outer", "words")}
+    lesson = _notebook(tmp_path / "99-x.ipynb", "%matplotlib inline\nfrom fake_plots import outer, words\nn = 6 * 7",
+                       "print('noise')\nouter(n / 2)\nwords()", "import fake_plots\nfake_plots.inner(n=n)")
+    calls = lesson_calls(lesson, functions)
+    assert [(q, a, k) for q, a, k, _ in calls] == [("fake_plots.outer", (21.0,), {}), ("fake_plots.inner", (), {"n": 42})]
+    assert all(isinstance(fig, Figure) for *_, fig in calls)
+    assert plots.outer is functions["fake_plots.outer"]  # the module is restored
+    broken = _notebook(tmp_path / "98-y.ipynb", "x = 1", "1 / 0")
+    with pytest.raises(RuntimeError, match=r"98-y.ipynb, code cell 2 failed .*ZeroDivisionError"):
+        lesson_calls(broken, functions)
+
+
 def test_every_lesson_is_staged_with_a_reset_cell_after_its_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lessons = tmp_path / "notebooks"
     lessons.mkdir()
@@ -357,16 +392,28 @@ def test_lesson_runs_top_to_bottom_in_the_browser_without_errors(report: dict, l
     assert record["ran"] == record["code"], f"{record['code'] - record['ran']} code cells did not run"
 
 
+def _feedback_text(feedback_html: str) -> str:
+    """What the self-check's feedback region reads, as text."""
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", feedback_html)).split())
+
+
 @browser_test
 @pytest.mark.parametrize("lesson", [p.name for p in LESSONS])
 def test_lesson_quiz_answers_wrong_then_right_in_the_browser(report: dict, lesson: str) -> None:
+    from course.checks import quiz as self_check
+
     answers = _quiz_answers(ROOT / "notebooks" / lesson)
     if answers is None:
         pytest.skip(f"{lesson} has no choice or whole-number self-check whose answer the test can find")
     quiz = report["lessons"][lesson].get("quiz")
     assert quiz, report["lessons"][lesson].get("failure")
     assert quiz["id"] == answers[0]
-    assert quiz["wrong"].startswith(f"✘ Self-check {answers[0]}") and quiz["right"].startswith(f"✔ Self-check {answers[0]}")
+    expected = self_check(answers[0])  # the same widget in the full edition, answered the same way
+    wrong, right = (_feedback_text(expected.submit(a).feedback_html) for a in answers[1:])
+    assert wrong.startswith("✘ Not yet (try 1)") and right.startswith("✔ Right")
+    assert " ".join(quiz["wrong"].split()) == wrong and " ".join(quiz["right"].split()) == right
 
 
 @browser_test
@@ -381,15 +428,19 @@ def test_no_request_leaves_the_site(report: dict) -> None:
 
 
 @browser_test
-def test_figures_show_prerendered_with_alt_text_and_note(report: dict) -> None:
+def test_figures_show_prerendered_with_alt_text_and_note(site: Path, report: dict) -> None:
+    """Each lesson shows, in order, the figures its own code draws in the full edition (the build ran the
+    lessons and recorded every figure call, computed arguments included), each with its alt text and note."""
     from course.plots._prerendered import NOTE
 
-    from figures import figure_functions, lesson_calls  # tools/lite/figures.py
-
-    functions = figure_functions()
+    recorded = json.loads((site / "lite-build.json").read_text())["figures"]
+    assert set(recorded) == {p.name for p in LESSONS}
+    assert recorded["04-beyond-the-text.ipynb"], "lesson 04 draws figures"
+    assert any(f["key"].startswith("course.plots.sun.chronolocation_figure(verdict=Verdict(")
+               for f in recorded["04-beyond-the-text.ipynb"]), "a figure drawn from computed values is pre-rendered"
     for lesson in LESSONS:
         shown = report["lessons"][lesson.name]["figures"]
-        assert len(shown) == len(list(lesson_calls(lesson, functions))), lesson.name
+        assert [f["alt"] for f in shown] == [f["alt"] for f in recorded[lesson.name]], lesson.name
         for figure in shown:
             assert len(figure["alt"]) > 10 and figure["note"] == NOTE, figure
 

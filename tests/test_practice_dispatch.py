@@ -34,12 +34,27 @@ def test_it_is_labelled_as_written_for_the_course() -> None:
     assert first.role == "body" and "geschreven voor de cursus" in first.text
 
 
+# Issue 16 part 2 asks for the practice dispatch annotated "with the same schemas: claims, places, actors,
+# attributions, framing, gloss". Module 04's kinds trace the seed's own material: the wire copy its
+# paragraphs follow (wires, fingerprints), how its translations changed a source's words (drift), and
+# its pictures (visuals). The dispatch was written for the course: it has no wire copy, no translated
+# quotes and no pictures, so records of those kinds would be invented, not cited.
+ISSUE_KINDS = {"claims", "places", "actors", "attributions", "framing", "gloss"}
+SEED_MATERIAL_KINDS = {"wires": "the wire copy the seed follows", "fingerprints": "the seed's wire copy",
+                       "drift": "the seed's translated quotes", "visuals": "the seed's pictures"}
+
+
 def test_it_has_every_kind_of_annotation_the_seed_has() -> None:
+    """Every kind the seed annotates, except the module-04 kinds about the seed's own wire copy,
+    translations and pictures; at least the kinds issue 16 names."""
     from course.corpus import article_kinds, load_corpus
 
     seed, practice = load_corpus(), load_corpus(ID)
+    assert ISSUE_KINDS <= set(article_kinds()) and set(SEED_MATERIAL_KINDS) <= set(article_kinds())
+    for kind in ISSUE_KINDS:
+        assert seed.records(kind) and practice.records(kind), f"the practice dispatch has no {kind} annotation"
     for kind in article_kinds():
-        if seed.has(kind):
+        if seed.has(kind) and kind not in SEED_MATERIAL_KINDS:
             assert practice.records(kind), f"the practice dispatch has no {kind} annotation"
 
 

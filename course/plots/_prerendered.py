@@ -8,6 +8,8 @@ note (see ``install``); with matplotlib, nothing here is used.
 >>> def story_map(article=None): ...
 >>> figure_key(story_map, (), {})
 'story_map(article=None)'
+>>> figure_key(story_map, (0.1 + 0.2,), {})  # floats to 9 significant digits, as both Pythons agree on them
+'story_map(article=0.3)'
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -44,7 +47,16 @@ def figure_key(fn: Callable, args: tuple, kwargs: dict) -> str:
     except TypeError as err:
         raise CourseTypeError(f"args and kwargs do not fit {fn.__name__}{inspect.signature(fn)}: {err}") from None
     bound.apply_defaults()
-    return f"{fn.__name__}({', '.join(f'{k}={v!r}' for k, v in bound.arguments.items())})"
+    return f"{fn.__name__}({', '.join(f'{k}={_stable_repr(v)}' for k, v in bound.arguments.items())})"
+
+
+_FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[+-]?\d+)?")
+
+
+def _stable_repr(value: Any) -> str:
+    """``repr(value)`` with every float in it rounded to 9 significant digits: the browser's Python and
+    the build's may differ in the last bit of a computed angle, and must still find the same figure."""
+    return _FLOAT.sub(lambda m: format(float(m.group()), ".9g"), repr(value))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def chronolocation_figure(verdict: Any, lat: float, lon: float, utc_offset: floa
     day = verdict.day.isoformat()
     hours = [h / 4 for h in range(4 * 3, 4 * 22 + 1)]
     suns = [sun_position(lat, lon, day, f"{int(h):02d}:{int(round((h % 1) * 60)):02d}", utc_offset) for h in hours]
-    fig, (ax, top) = plt.subplots(1, 2, figsize=(11.4, 4.8), gridspec_kw={"width_ratios": [1.55, 1]})
+    fig, (ax, top) = plt.subplots(1, 2, figsize=(11.4, 5.4), gridspec_kw={"width_ratios": [1.55, 1]})
     ax.plot(hours, [s.elevation for s in suns], color=OKABE_ITO["orange"][0], linewidth=2, label="sun's elevation")
     ax.axhline(0, color="#777777", linewidth=0.8)
     ax.axhline(verdict.measured.elevation, color=OKABE_ITO["blue"][0], linestyle="--", linewidth=1.2,
@@ -47,12 +47,16 @@ def chronolocation_figure(verdict: Any, lat: float, lon: float, utc_offset: floa
     ax.axvline(clock(verdict.best.time), color=OKABE_ITO["green"][0], linewidth=1.6, linestyle=":",
                label=f"best fit {verdict.best.time}")
     ax.set_xlim(3, 22)
-    ax.set_ylim(-12, max(s.elevation for s in suns) + 32)
+    # the plot ends at the first ten degrees above the sun's peak and the measured elevation, so the y axis
+    # has a label at its top and the time markers end level with it (no frame above to stop them)
+    ceiling = 10 * math.ceil((max(max(s.elevation for s in suns), verdict.measured.elevation) + 5) / 10)
+    ax.set_ylim(-12, ceiling)
+    ax.set_yticks(range(-10, ceiling + 1, 10))
     ax.set_xticks(range(4, 23, 2), [f"{h:02d}:00" for h in range(4, 23, 2)], fontsize=8.5)
     ax.set_xlabel(f"local time on {day} (UTC{utc_offset:+g})")
     ax.set_ylabel("elevation above the horizon (degrees)")
     ax.set_title("The sun over the day", loc="left")
-    ax.legend(frameon=True, framealpha=1, edgecolor="white", fontsize=8, loc="upper left")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2)  # below: no line crosses it
 
     top.set_aspect("equal")
     top.set_xlim(-1.35, 1.35)
@@ -81,7 +85,7 @@ def chronolocation_figure(verdict: Any, lat: float, lon: float, utc_offset: floa
     word = "fits" if verdict.fits else "does not fit"
     fig.text(0.01, 0.015, f"The claimed time {word}: {verdict.error:.0f}° of sky between the sun then and the sun the "
              f"shadow implies (tolerance {verdict.tolerance:g}°).\n{CREDIT_SUN}", fontsize=8, color="#444444")
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2, wspace=0.12)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.91, bottom=0.29, wspace=0.12)
     return finish(fig, FigureText(alt_text(verdict), tuple(line for line in str(verdict).splitlines() if line.strip())))
 
 

@@ -50,7 +50,7 @@ PRELOAD = ("micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "ipytho
 # The course's dependencies that run in the browser. The others stay in the full edition: matplotlib
 # (figures are pre-rendered), jsonschema (the corpus's schema check is skipped there), and the
 # Jupyter server, nbgrader and grading tools.
-COURSE_BROWSER_DEPENDS = ("geographiclib", "ipywidgets")
+COURSE_BROWSER_DEPENDS = ("anywidget", "astral", "geographiclib", "ipywidgets")
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 BROWSER = {"sys_platform": "emscripten", "platform_system": "Emscripten", "platform_machine": "wasm32",
            "os_name": "posix", "implementation_name": "cpython", "platform_python_implementation": "CPython",
@@ -176,6 +176,20 @@ def check_wheels(folder: Path, pins: dict[str, str]) -> dict[str, Path]:
     return wheels
 
 
+def lab_extension_wheels(wheels: Path) -> list[Path]:
+    """The kernel's wheels that carry a JupyterLab extension the build tools do not install (anywidget's):
+    JupyterLite takes each one's browser side from the wheel itself."""
+    tools = read_pins(HERE / "build-requirements.txt")
+    found = []
+    for path in sorted(wheels.glob("*.whl")):
+        if canonical(path.name.split("-")[0]) in tools:
+            continue
+        with zipfile.ZipFile(path) as zf:
+            if any("/share/jupyter/labextensions/" in n and n.endswith("/package.json") for n in zf.namelist()):
+                found.append(path)
+    return found
+
+
 def byte_compile(runtime: Path, source: Path, out: Path) -> list[Path]:
     """The wheels of folder *source*, each with byte code compiled by the site's own Python, in *out*.
 
@@ -294,8 +308,9 @@ def plan_lock(lock: dict, wheels: dict[str, Path], where: dict[str, str], preloa
 # The course's wheel and the lessons
 
 
-def stage_course(work: Path) -> Path:
-    """A copy of the course's source (the package, pyproject.toml, README) with the figures pre-rendered."""
+def stage_course(work: Path) -> tuple[Path, dict[str, list[dict[str, str]]]]:
+    """A copy of the course's source (the package, pyproject.toml, README) with the figures pre-rendered;
+    also, for each lesson, the figures it shows in order (key and alt text of each)."""
     sys.path.insert(0, str(HERE))
     from figures import render_figures
 
@@ -304,9 +319,14 @@ def stage_course(work: Path) -> Path:
     shutil.copytree(ROOT / "course", src / "course", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
-    count = render_figures(src / "course" / "plots" / "prerendered", sorted(LESSONS.glob("*.ipynb")))
-    log(f"pre-rendered {count} figures")
-    return src
+    log("running the lessons to pre-render the figures they show")
+    try:
+        shown = render_figures(src / "course" / "plots" / "prerendered", sorted(LESSONS.glob("*.ipynb")))
+    except RuntimeError as err:
+        raise LiteBuildError(str(err)) from err
+    index = json.loads((src / "course" / "plots" / "prerendered" / "index.json").read_text(encoding="utf-8"))
+    log(f"pre-rendered {len(index)} figures")
+    return src, {lesson: [{"key": key, "alt": index[key]["alt"]} for key in keys] for lesson, keys in shown.items()}
 
 
 def course_wheel(src: Path, python: Path) -> Path:
@@ -452,7 +472,8 @@ def build(out: Path, cache: Path = CACHE, archive: Path | None = None, reuse: bo
     compiled = compiled_kernel_wheels(cache, runtime, kernel_cache)
     work = cache / "work"
     shutil.rmtree(work, ignore_errors=True)
-    course = course_wheel(stage_course(work), python)
+    staged, figures = stage_course(work)
+    course = course_wheel(staged, python)
     course = byte_compile(runtime, course.parent, work / "course-pyc")[0]
     # the lite folder: the runtime and the wheels its own lock lists, side by side; the other wheels
     # in pypi/ (piplite's index, for %pip install), the lessons in files/
@@ -466,13 +487,15 @@ def build(out: Path, cache: Path = CACHE, archive: Path | None = None, reuse: bo
     for path in [*compiled.glob("*.whl"), course]:
         in_lock = canonical(path.name.split("-")[0]) in listed or path == course
         shutil.copy2(path, lite_dir / ("static/pyodide" if in_lock else "pypi") / path.name)
-    for name in ("jupyter-lite.json", "jupyter_lite_config.json"):
-        shutil.copy2(HERE / name, lite_dir / name)
+    shutil.copy2(HERE / "jupyter-lite.json", lite_dir / "jupyter-lite.json")
+    config = json.loads((HERE / "jupyter_lite_config.json").read_text(encoding="utf-8"))
+    config["LiteBuildConfig"]["federated_extensions"] = [str(p) for p in lab_extension_wheels(kernel_cache)]
+    (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     lessons = stage_lessons(lite_dir / "files")
     jupyter_lite(python, lite_dir, site)
     lock = finish_site(site)
     facts = check_site(site, lessons)
-    facts.update(inputs=digest, lessons=lessons, pyodide=lock["info"]["python"],
+    facts.update(inputs=digest, lessons=lessons, figures=figures, pyodide=lock["info"]["python"],
                  preloaded=sorted(lock["packages"]), seconds=round(time.perf_counter() - started, 1))
     (site / "lite-build.json").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
     if out.exists():

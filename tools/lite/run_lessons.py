@@ -98,18 +98,19 @@ def run_all(page: Any) -> float:
 
 
 def answer_quiz(page: Any, qid: str, wrong: str, right: str) -> dict[str, str]:
-    """Answer self-check *qid* with *wrong*, then *right* (option letters, or text to type); return the feedback."""
+    """Answer self-check *qid* with *wrong*, then *right* (option letters, or text to type); return the
+    text of its feedback region after each."""
     box = page.locator(".course-quiz", has_text=f"Self-check {qid}.")
     box.scroll_into_view_if_needed()
-    choice = box.locator("input[type=radio]").count() > 0
+    options = box.locator("input[type=radio]")
     feedback = {}
     for label, answer, mark in (("wrong", wrong, "✘"), ("right", right, "✔")):
-        if choice:
-            box.locator("label", has_text=f"{answer}. ").first.click()
+        if options.count():
+            options.nth(ord(answer) - ord("A")).check()
         else:
             box.locator("input[type=text]").fill(answer)
         box.get_by_role("button", name="Check").click()
-        result = box.locator(".widget-html-content", has_text=mark).first
+        result = box.locator(".course-quiz-feedback", has_text=mark)
         result.wait_for(timeout=60_000)
         feedback[label] = result.inner_text()
     return feedback
@@ -196,9 +197,9 @@ def run(site: Path, lessons: list[str], quizzes: dict[str, tuple[str, str, str]]
                     if shots:
                         page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}.png"))
                         shown = page.locator(".course-prerendered")
-                        if shown.count():
-                            shown.first.scroll_into_view_if_needed()
-                            page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}-figure.png"))
+                        for i in range(shown.count()):  # every figure the lesson shows
+                            shown.nth(i).scroll_into_view_if_needed()
+                            page.screenshot(path=str(shots / f"{lesson.removesuffix('.ipynb')}-figure-{i + 1}.png"))
                 except Exception as err:  # noqa: BLE001 - reported per lesson, the others still run
                     record["failure"] = f"{type(err).__name__}: {err}"[:2000]
                 if lesson in reset and "failure" not in record:
