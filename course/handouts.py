@@ -35,7 +35,7 @@ __all__ = ["Concept", "Move", "Reading", "anchor", "checklist_html", "checklist_
            "write_handouts"]
 
 DATA = Path(__file__).resolve().parent / "data" / "reference" / "handouts.toml"
-_BIBLIOGRAPHIES = ("references.toml", "reference/bibliography_m04.toml", "reference/bibliography_m05.toml")
+_BIBLIOGRAPHIES = ("references.toml",)
 FILES = ("checklist.md", "checklist.html", "glossary.md", "further-reading.md")
 _FROM = "../notebooks"  # lessons, relative to the handouts folder
 
