@@ -237,6 +237,11 @@ def _notes(language: str, reference: date | None, places: list[Any]) -> list[str
         notes.append("Some names fit several places: the one taken is explained, the others are listed.")
     if language == "en":
         notes.append("The attribution finder reads Dutch only; English text gets no attribution candidates.")
+    from course.scan import number_words_readable
+
+    if not number_words_readable():
+        notes.append("Numbers written as words are not read in this edition (it lacks text2num); "
+                     "figures in digits are.")
     return notes
 
 

@@ -356,8 +356,20 @@ def _word_value(words: str, language: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def number_words_readable() -> bool:
+    """Whether number words can be read here: text2num is a compiled package, missing in the browser edition."""
+    try:
+        import text_to_num  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _number_words(text: str, language: str) -> list[tuple[int, int, float]]:
-    """Runs of number words ("dertig", "tweeduizend vijfhonderd", "twenty-five"), read with text2num."""
+    """Runs of number words ("dertig", "tweeduizend vijfhonderd", "twenty-five"), read with text2num
+    (none where text2num is missing: figures in digits are still found)."""
+    if not number_words_readable():
+        return []
     tokens = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
     out = []
     i = 0

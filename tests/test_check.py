@@ -261,3 +261,17 @@ def test_the_command_line_prints_json_and_markdown(tmp_path: Path) -> None:
 def test_errors_are_course_errors() -> None:
     with pytest.raises(CourseError):
         check_report("   ", accuracy=False)
+
+
+def test_without_text2num_numbers_in_digits_are_still_found_and_the_report_says_so(monkeypatch) -> None:
+    import sys
+
+    from course import scan
+    from course.check import check_report
+
+    text = "Het leger rukte zo'n dertig kilometer op; 74 soldaten werden gevangen genomen bij Izium."
+    assert [m.value for m in scan.find_numbers(text, "nl")] == [30.0, 74.0]
+    monkeypatch.setitem(sys.modules, "text_to_num", None)  # as in the browser edition
+    assert not scan.number_words_readable()
+    assert [m.value for m in scan.find_numbers(text, "nl")] == [74.0]
+    assert any("not read in this edition" in n for n in check_report(text, accuracy=False)["notes"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
@@ -37,6 +38,15 @@ def template_dirs() -> list[str]:
 
 class FeedbackExporter(HTMLExporter):
     """nbconvert's HTML exporter with the course's feedback template (see the module docstring)."""
+
+    def __init__(self, config: Any = None, **kw: Any) -> None:
+        from traitlets.config import Config
+
+        from course.errors import check_type
+
+        if config is not None:
+            check_type(config, Config, "config")
+        super().__init__(config=config, **kw)
 
     @default("template_name")
     def _template_name_default(self) -> str:

@@ -226,7 +226,8 @@ LYING = nbs.LYING_PRELUDE
 
 
 def _displayhook(ctx: Context) -> Submission:
-    """Every function answer shows a made-up result through sys.displayhook, then fails."""
+    """Every function answer (in a notebook without functions, every answer cell) shows a made-up result
+    through sys.displayhook, then fails."""
     answers = {}
     for gid, code in nbs.reference_answers(ctx.source).items():
         if gid in answer_ids(ctx):
@@ -234,6 +235,9 @@ def _displayhook(ctx: Context) -> Submission:
             answers[gid] = "\n".join(f"def {name}(*args, **kwargs):\n    import sys\n"
                                      f"    sys.displayhook('all points, please')\n    raise ValueError('no answer')"
                                      for name in functions) or "pass"
+    if all(code == "pass" for code in answers.values()):  # a notebook of value answers: the cells do it
+        answers = {gid: "import sys\nsys.displayhook('all points, please')\nraise ValueError('no answer')"
+                   for gid in answers}
     return _one(ctx, nbs.fill(ctx.release, answers))
 
 
@@ -779,6 +783,7 @@ print('ESCAPED' if _hits else 'contained', _hits)
 
 def survivor_marker(ctx: Context) -> str:
     """The environment entry that the processes of case reuse-survivor carry (to find them on the host)."""
+    check_type(ctx, Context, "ctx")
     return f"COURSE_HOSTILE_SURVIVOR={ctx.course_root}"
 
 

@@ -161,6 +161,9 @@ def generated_gradebook(root: Path, assignment: str) -> Path | None:
     """
     root = check_path(root, "root")
     check_text(assignment, "assignment")
+    if not (root / "nbgrader_config.py").is_file() or not (root / "source" / assignment).is_dir():
+        raise GradingError(f"{root} is not a course folder with the assignment {assignment!r} "
+                           f"(it needs nbgrader_config.py and source/{assignment}/)")
     cache = _cache_root() / "selfgrade"
     kept = cache / f"{assignment}-{_assignment_digest(root, assignment)}"
     if (kept / "gradebook.db").is_file():

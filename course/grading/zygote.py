@@ -74,7 +74,9 @@ class Zygote:
     """One zygote process, started with ``python -m course.grading.zygote``; thread-safe."""
 
     def __init__(self, hide: tuple[str, ...] = ()) -> None:
-        self.hide = tuple(hide)
+        from course.errors import check_items
+
+        self.hide = tuple(check_items(hide, str, "hide", what="package names"))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_DB", "JPY_"))}
         env.update({"PYTHONSAFEPATH": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                     "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
@@ -136,6 +138,9 @@ def available() -> bool:
 
 def zygote_for(hide: tuple[str, ...]) -> Zygote | None:
     """This process's zygote for notebooks that hide *hide* (started on first use), or None."""
+    from course.errors import check_items
+
+    check_items(hide, str, "hide", what="package names")
     if not available():
         return None
     key = tuple(hide)
