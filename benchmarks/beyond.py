@@ -8,23 +8,16 @@ chronolocation verdict take to compute. Prints the figures.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 LESSON = ROOT / "notebooks" / "04-beyond-the-text.ipynb"
 
-
-def _time(args: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+from benchmarks.foundation import _time  # noqa: E402 - the same median-of-runs timer
 
 
 def main() -> None:

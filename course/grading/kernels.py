@@ -85,15 +85,20 @@ class GuardedSession(Session):
                 "content": _dropped_content(msg_type, dropped), "buffers": []}
 
 
+def _size_limited_context() -> zmq.asyncio.Context:
+    """A ZeroMQ context whose sockets drop any message larger than MAX_MESSAGE_BYTES before Python sees it."""
+    context = zmq.asyncio.Context()
+    context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    return context
+
+
 class GuardedKernelClient(AsyncKernelClient):
     """An AsyncKernelClient whose sockets refuse messages larger than MAX_MESSAGE_BYTES."""
 
     @default("context")
     def _context_default(self) -> zmq.asyncio.Context:
         self._created_context = True
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-        return context
+        return _size_limited_context()
 
 
 class GuardedKernelManager(AsyncKernelManager):
@@ -112,9 +117,7 @@ class GuardedKernelManager(AsyncKernelManager):
     @default("context")
     def _context_default(self) -> zmq.asyncio.Context:
         self._created_context = True
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-        return context
+        return _size_limited_context()
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         kw["stdin"] = subprocess.DEVNULL
