@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from course.errors import AnnotationError, check_path, check_text, check_type
+from course.errors import AnnotationError, CourseValueError, check_path, check_text, check_type
 
 __all__ = ["Concept", "Move", "Reading", "anchor", "checklist_html", "checklist_markdown", "concepts",
            "glossary_markdown", "lesson_link", "moves", "reading_markdown", "readings", "render_all", "stale",
@@ -199,9 +199,10 @@ def render_all() -> dict[str, str]:
 
 
 def write_handouts(folder: str | Path) -> list[Path]:
-    """Write every handout into *folder* (created if needed); returns the paths written."""
+    """Write every handout into the existing *folder*; returns the paths written."""
     out = check_path(folder, "folder")
-    out.mkdir(parents=True, exist_ok=True)
+    if not out.is_dir():
+        raise CourseValueError(f"folder must be an existing folder to write the handouts into; got {str(folder)!r}")
     written = []
     for name, text in render_all().items():
         (out / name).write_text(text, encoding="utf-8")
@@ -228,6 +229,7 @@ def cmd_handouts(args: argparse.Namespace) -> int:
         for name in old:
             print(f"out of date: {Path(args.out) / name}", file=sys.stderr)
         return 1 if old else 0
+    Path(args.out).mkdir(parents=True, exist_ok=True)
     for path in write_handouts(args.out):
         print(path)
     return 0
