@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from course.articles import add_article_argument
-from course.errors import CourseValueError, check_path, check_text, check_type
+from course.errors import CourseTypeError, CourseValueError, check_path, check_text, check_type, describe
 
 __all__ = ["CHANGES", "CHECKABILITY", "CLAIM_KINDS", "PART2_NAME", "STRAIGHT_LINE_SLACK_KM", "Triage", "bearing_points", "changes", "checkability", "defensible",
            "find_attributions", "find_claim", "format_answer", "in_lead", "in_voice", "origins", "own_verdict",
@@ -362,10 +362,15 @@ def verification_groups(article: str | None = None) -> dict[tuple[int, int], tup
 
 def format_answer(value: Any) -> str:
     """*value* as the Python literal a solution cell binds: a dict one entry per line, anything else in one line."""
-    if isinstance(value, dict) and value:
-        rows = "".join(f"    {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in value.items())
-        return "{\n" + rows + "}"
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        if isinstance(value, dict) and value:
+            rows = "".join(f"    {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)},\n"
+                           for k, v in value.items())
+            return "{\n" + rows + "}"
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError) as err:
+        raise CourseTypeError(f"value must be plain data (None, bool, int, float, str, list, dict with str keys); "
+                              f"got {describe(value)}: {err}") from err
 
 
 def statement_at(quote: Any, article: str | None = None) -> tuple[int, int] | None:

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from course.articles import add_article_argument, article_info, per_article
-from course.errors import lookup, unknown
+from course.errors import CourseValueError, check_type, lookup, unknown
 
 __all__ = ["FIELDS", "GEO_FIELDS", "VERDICTS", "cmd_facts", "evidence_record", "fact", "fact_sheet", "facts",
            "reference_candidates"]
@@ -61,6 +61,11 @@ def evidence_record(entry: Mapping[str, Any]) -> dict[str, Any]:
     that names its source inline (source, url, says) is passed on as it is, with ref None."""
     from course.references import reference
 
+    check_type(entry, Mapping, "entry")
+    missing = [k for k in (("says",) if "ref" in entry else ("source", "url", "says")) if k not in entry]
+    if missing:
+        raise CourseValueError(f"entry must have {', '.join(missing)} (an evidence record: ref and says, or source, "
+                               f"url and says); got the keys {sorted(map(str, entry))}")
     if "ref" not in entry:
         return {"ref": None, "source": entry["source"], "date": None, "url": entry["url"], "says": entry["says"]}
     ref = reference(entry["ref"])
