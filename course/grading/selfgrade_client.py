@@ -282,6 +282,8 @@ def stop_service() -> bool:
     if _is_service(pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+        while _is_service(pid) and time.monotonic() < deadline + 5:
+            time.sleep(0.05)
     return True
 
 

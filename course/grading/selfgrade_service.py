@@ -190,6 +190,21 @@ def _unavailable(folder: Path, listener: socket.socket, why: str) -> None:
         _close(folder, inode, listener)
 
 
+def _stop(folder: Path, listener: socket.socket) -> None:
+    """On SIGTERM: stop the zygotes, remove the socket and pid file if they are ours, exit at once."""
+    from course.grading import zygote
+
+    zygote._close_all()
+    try:
+        _close(folder, _INODE[0], listener)
+    finally:
+        print(f"selfgrade service {os.getpid()}: stopped by SIGTERM", flush=True)
+        os._exit(0)
+
+
+_INODE = [0]  # the inode of this service's socket file (set once bound)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Bind, detach, warm up, serve (see the module docstring)."""
     import argparse
@@ -199,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(args.folder)
     listener = _bind(folder)
+    _INODE[0] = os.lstat(folder / SOCKET).st_ino
     _detach(folder, listener)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # atexit then stops the zygote
+    signal.signal(signal.SIGTERM, lambda *_: _stop(folder, listener))
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     try:
         _warm_up()
