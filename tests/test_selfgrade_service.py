@@ -182,12 +182,19 @@ def test_a_service_that_fails_gives_one_friendly_line_and_the_same_grades(learne
     assert zero and all(s == 0 for s, _ in zero.values())
     (folder / client.SOCKET).unlink()
     # 2. a service that cannot start at all: the same line, and the caller grades in its own process
+    real = client.MODULE
     monkeypatch.setattr(client, "MODULE", "course.no_such_service_module")
     args = argparse.Namespace(notebooks=[str(mine)], assignment=None, root=None)
     assert selfgrade._warm(args) is None
     err = capsys.readouterr().err
     assert "did not answer" in err and "did not start" in err and len(err.strip().splitlines()) == 1, err
     assert client.service_pid() is None
+    # 3. a service of this version found that warm kernels cannot run here: later runs do not ask again
+    monkeypatch.setattr(client, "MODULE", real)
+    (folder / client.UNAVAILABLE).write_text(f"{client.version()}\nbwrap failed: no user namespaces\n")
+    assert selfgrade._warm(args) is None and not capsys.readouterr().err and client.service_pid() is None
+    (folder / client.UNAVAILABLE).write_text("another version\nbwrap failed\n")  # a new version asks again
+    assert selfgrade._warm(args) is not None and client.service_pid() is not None
 
 
 def test_the_service_restarts_when_the_course_changes_and_exits_when_idle(learner: Learner,
@@ -273,3 +280,32 @@ def _environ_has(proc: Path, marker: bytes) -> bool:
         return marker in (proc / "environ").read_bytes()
     except OSError:
         return False
+
+
+def test_a_service_that_cannot_warm_kernels_tells_its_clients_once(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from course.grading import selfgrade_service as service
+
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    folder = client.private_folder()
+    listener = service._bind(folder)
+    replies: list[dict] = []
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with client.address(folder) as where:
+        sock.connect(where)  # a client already waiting when the service finds out
+
+    def ask() -> None:
+        with sock:
+            client.send(sock, {"op": "grade", "version": client.version()})
+            replies.append(client.receive(sock))
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    service._unavailable(folder, listener, "bwrap failed: no user namespaces")
+    thread.join()
+    assert replies and replies[0]["unavailable"] == "bwrap failed: no user namespaces"
+    assert not (folder / client.SOCKET).exists()
+    assert (folder / client.UNAVAILABLE).read_text().splitlines() == [client.version(), "bwrap failed: no user namespaces"]
+    with pytest.raises(client.Unavailable, match="no user namespaces"):
+        client.ask({"op": "ping"})

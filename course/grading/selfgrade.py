@@ -263,6 +263,8 @@ def _warm(args: argparse.Namespace) -> SelfGrade | None:
                "assignment": args.assignment, "root": args.root}
     try:
         reply = client.ask(request)
+    except client.Unavailable:  # said once, when the service found it out
+        return None
     except client.ServiceDown as err:
         print(f"course selfgrade: the warm grading service did not answer ({err}); grading in this process "
               f"instead (slower)", file=sys.stderr)

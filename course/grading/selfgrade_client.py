@@ -53,7 +53,7 @@ SWITCH = "COURSE_SELFGRADE_SERVICE"
 IDLE = "COURSE_SELFGRADE_IDLE"
 DEFAULT_IDLE = 600.0
 MODULE = "course.grading.selfgrade_service"
-SOCKET, PID, LOG, LOCK = "socket", "service.pid", "service.log", "start.lock"
+SOCKET, PID, LOG, LOCK, UNAVAILABLE = "socket", "service.pid", "service.log", "start.lock", "unavailable"
 MAX_LINE = 4 * 1024 * 1024  # one request or reply
 # Environment variables that change how a notebook is graded: a service started under other values is not reused.
 _ENV_PREFIXES = ("COURSE_", "NBGRADER", "JUPYTER", "PYTHON", "MPL", "OMP_", "LANG", "LC_")
@@ -63,6 +63,10 @@ _COURSE = Path(__file__).resolve().parents[1]
 
 class ServiceDown(RuntimeError):
     """The service could not be reached or did not answer (the client then grades in its own process)."""
+
+
+class Unavailable(ServiceDown):
+    """A service of this version already found that warm kernels cannot run here (the client says nothing)."""
 
 
 def enabled() -> str | None:
@@ -186,7 +190,18 @@ def _connect(folder: Path) -> socket.socket | None:
     except OSError:
         sock.close()
         raise
+    if peer_uid(sock) != os.getuid():  # only a service of this user's own is trusted with the result
+        sock.close()
+        raise ServiceDown("the socket belongs to another user")
     return sock
+
+
+def peer_uid(sock: socket.socket) -> int:
+    """The user id of the process at the other end of a Unix socket."""
+    import struct
+
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
 
 
 @contextlib.contextmanager
@@ -234,6 +249,10 @@ def ask(request: dict, timeout: float = 900.0) -> dict:
     try:
         folder = private_folder()
         request = dict(request, version=version())
+        with contextlib.suppress(OSError):
+            known, _, why = (folder / UNAVAILABLE).read_text().partition("\n")
+            if known == request["version"]:
+                raise Unavailable(why.strip())
         for _ in range(3):
             sock = _reach(folder)
             with sock:

@@ -34,12 +34,11 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import struct
 import sys
 from pathlib import Path
 
-from course.grading.selfgrade_client import (LOG, MODULE, PID, SOCKET, ServiceDown, address, idle_seconds, receive,
-                                             send, version)
+from course.grading.selfgrade_client import (LOG, MODULE, PID, SOCKET, UNAVAILABLE, ServiceDown, address, idle_seconds,
+                                             peer_uid, receive, send, version)
 
 __all__: list[str] = []
 
@@ -83,11 +82,6 @@ def _warm_up() -> None:
     for module in zygote.FLAVOURS["full"]:
         if module.startswith("course"):  # what a set-up cell re-run in the trusted scope imports
             __import__(module)
-
-
-def _peer_uid(conn: socket.socket) -> int:
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return struct.unpack("3i", creds)[1]
 
 
 def _grade(request: dict) -> dict:
@@ -138,11 +132,12 @@ def _loop(folder: Path, listener: socket.socket, inode: int, mine: str, idle: fl
             print(f"selfgrade service {os.getpid()}: idle for {idle:g} s, exiting", flush=True)
             break
         with conn:
-            conn.settimeout(None)
+            conn.settimeout(30)  # a request is one short line
             try:
-                if _peer_uid(conn) != os.getuid():
+                if peer_uid(conn) != os.getuid():
                     continue
                 request = receive(conn)
+                conn.settimeout(None)
                 if request.get("version") != mine:
                     _close(folder, inode, listener)
                     send(conn, {"restart": "another version of the course", "pid": os.getpid()})
@@ -175,8 +170,10 @@ def _close(folder: Path, inode: int, listener: socket.socket) -> None:
 
 
 def _unavailable(folder: Path, listener: socket.socket, why: str) -> None:
-    """Tell the clients that are already waiting that warm grading is not possible here, then stop."""
+    """Tell the clients that are already waiting that warm grading is not possible here, note it for the
+    next clients of this version (they then grade in their own process without asking), and stop."""
     inode = os.lstat(folder / SOCKET).st_ino
+    (folder / UNAVAILABLE).write_text(f"{version()}\n{why}\n")
     listener.settimeout(1.0)
     try:
         while True:
