@@ -18,6 +18,10 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 # nbgrader first on PATH, so `../.venv/bin/nbgrader ...` works without activating the environment.
 os.environ["PATH"] = tool_env()["PATH"]
 
+# Capstone part 2's answer key is hidden in notebooks (course/answerkey.py). `nbgrader validate` runs the
+# source notebook's hidden tests in a kernel, so the course's nbgrader commands may read it.
+os.environ.setdefault("COURSE_ANSWER_KEY", "1")
+
 c.CourseDirectory.course_id = "war-reporting"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # A database URL from the environment (for example PostgreSQL) overrides the SQLite default.

@@ -48,6 +48,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+from course.answerkey import guard
 from course.errors import AnnotationError, CourseTypeError, CourseValueError, describe, unknown
 
 __all__ = ["ARTICLES_DIR", "ENV", "METADATA", "SEED", "SEEDS_DIR", "ArticleInfo", "add_article_argument",
@@ -76,6 +77,7 @@ class ArticleInfo:
     text_path: Path
     seed: bool  # True when the text is a verbatim seed kept in the repository's seeds/ folder
     written_for_course: bool  # True for a text the project wrote (labelled as such); False for real reporting
+    transfer: bool = False  # True for capstone part 2's text: its key is hidden in notebooks (course.answerkey)
     provenance: Mapping[str, Any] = field(default_factory=dict)
     map: Mapping[str, Any] = field(default_factory=dict)  # the story map's places (course.plots.overview)
 
@@ -216,6 +218,7 @@ def _info(key: str) -> ArticleInfo:
     return ArticleInfo(id=aid, title=meta["title"], language=meta["language"], folder=folder,
                        text_path=_find_text(folder, text["file"], seed), seed=seed,
                        written_for_course=bool(meta.get("written_for_course", False)),
+                       transfer=bool(meta.get("transfer", False)),
                        provenance=MappingProxyType(dict(meta.get("provenance", {}))),
                        map=MappingProxyType(dict(meta.get("map", {}))))
 
@@ -233,18 +236,25 @@ def add_article_argument(parser: argparse.ArgumentParser) -> None:
                         help=f"the article: an id (see `course articles`) or an article folder (default: the seed, {SEED})")
 
 
-def per_article(fn: Callable[[str], T]) -> Callable[..., T]:
+def per_article(fn: Callable[[str], T] | None = None, *, key: str | None = None) -> Any:
     """Decorate a loader ``fn(key)`` so that ``loader(article=None)`` runs it once per article folder.
 
     The wrapped function receives ``article_key(article)`` (a folder path, itself a valid *article*), so
     everything it loads for the same article, whether named by id, by folder or as None, is one cache entry.
+    ``@per_article(key="claims")`` marks a loader of an answer-key kind: every call, cached or not, passes
+    ``course.answerkey.guard`` first.
     """
+    if fn is None:
+        return lambda f: per_article(f, key=key)
     if not callable(fn):
         raise CourseTypeError(f"fn must be a function fn(key) that loads one article; got {describe(fn)}")
     cached = lru_cache(maxsize=8)(fn)
 
     def loader(article: str | Path | None = None) -> T:
-        return cached(article_key(article))
+        folder = article_key(article)
+        if key is not None:
+            guard(_info(folder), key)
+        return cached(folder)
 
     for name in ("__module__", "__name__", "__qualname__", "__doc__"):  # not __wrapped__: the signature is loader's
         setattr(loader, name, getattr(fn, name))

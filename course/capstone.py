@@ -22,6 +22,15 @@ A verification report's other moves, on any article
 - ``in_voice(quote, side, article=None) -> bool``: the words (5 to 80 characters, exactly as written)
   lie, at one of their places in the text, at least half inside a framing span in *side*'s voice.
 
+Capstone part 2: the learner quotes the text, and these map the words to the answer key (``course.answerkey``
+hides the key in notebooks; the grader's trusted scope reads it)
+- ``find_claim(quote, kinds, article)``, ``find_attributions(quote, article)``, ``statement_at(quote, article)``:
+  the claim, attributions or verification statement that words found once in the text stand for.
+- ``who(name, article)``: the actor a name stands for (an id, a name, or a mention as the text writes it).
+- ``bearing_points``, ``defensible`` and ``own_verdict``, ``changes`` (``CHANGES``), ``verification_groups``:
+  what each move should find; ``upstream(article)``: the learner's records of each figure's source.
+- ``part2_answers(article)`` and ``format_answer(value)``: the reference answers, as solution cells bind them.
+
 Capstone part 2's article (capstone part 2 may be any annotated article; ``course/INSTRUCTORS.md``)
 - ``PART2_NAME``: the name the assignment's set-up cell binds to part 2's article id.
 - ``practice_article(notebook) -> str`` and ``set_practice(notebook, article) -> str``: read and set it.
@@ -37,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +55,10 @@ from typing import Any
 from course.articles import add_article_argument
 from course.errors import CourseValueError, check_path, check_text, check_type
 
-__all__ = ["CHECKABILITY", "PART2_NAME", "Triage", "checkability", "in_lead", "in_voice", "origins", "practice_article",
-           "readiness", "set_practice", "statuses", "tolerance_km", "triage", "voices"]
+__all__ = ["CHANGES", "CHECKABILITY", "PART2_NAME", "STRAIGHT_LINE_SLACK_KM", "Triage", "bearing_points", "changes", "checkability", "defensible",
+           "find_attributions", "find_claim", "format_answer", "in_lead", "in_voice", "origins", "own_verdict",
+           "part2_answers", "practice_article", "readiness", "set_practice", "statement_at", "statuses", "tolerance_km",
+           "triage", "unique_quote", "upstream", "verification_groups", "voices", "who"]
 
 CHECKABILITY = ("data", "record", "none")
 PART2_NAME = "PRACTICE"
@@ -182,6 +194,218 @@ def in_voice(quote: str, side: str, article: str | None = None) -> bool:
     return False
 
 
+# -- capstone part 2: the moves on a text the learner works from without its annotations -------------
+# The learner answers with the article's own words (quotes) and the general tools; these functions map
+# those words to the annotations and compute what each move should find. They read the answer key, so
+# they run outside a notebook (the grader's trusted scope, the command line) or for an instructor.
+
+CHANGES = ("hedge", "number", "time-frame", "place")
+STRAIGHT_LINE_SLACK_KM = 1.0  # how far a learner's straight line may be from the geodesic (rounding, another model)
+
+
+def _once(quote: Any, text: str) -> tuple[int, int] | None:
+    """Where *quote* stands in *text* when it stands there exactly once; else None."""
+    if not isinstance(quote, str) or not quote.strip() or text.count(quote) != 1:
+        return None
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def _covers(at: tuple[int, int], start: int, end: int) -> int:
+    """How much of ``[start, end)`` the quote at *at* covers, when that is at least half of either; else 0."""
+    overlap = min(at[1], end) - max(at[0], start)
+    if overlap <= 0:
+        return 0
+    return overlap if overlap * 2 >= min(end - start, at[1] - at[0]) else 0
+
+
+def unique_quote(start: int, end: int, article: str | None = None) -> str:
+    """The words at ``[start, end)``, widened word by word to the left (then right) until they occur once."""
+    from course.article import load_article
+
+    text = load_article(article).text
+    while text.count(text[start:end]) > 1:
+        if start > 0:
+            start = text.rfind(" ", 0, start - 1) + 1
+        elif end < len(text):
+            end = (text.find(" ", end + 1) + 1 or len(text) + 1) - 1
+        else:
+            break
+    return text[start:end]
+
+
+def find_claim(quote: Any, kinds: tuple[str, ...], article: str | None = None) -> str | None:
+    """The id of the claim of one of *kinds* that *quote* (words found once in the text) covers most; else None."""
+    from course.article import load_article
+    from course.facts import facts
+
+    at = _once(quote, load_article(article).text)
+    if at is None:
+        return None
+    best = max(((_covers(at, *f["span"]), -n, f["id"]) for n, f in enumerate(facts(article)) if f["kind"] in kinds),
+               default=(0, 0, None))
+    return best[2] if best[0] else None
+
+
+def find_attributions(quote: Any, article: str | None = None, evidence_only: bool = False) -> list[str]:
+    """The ids of the attributions whose words (content, cue, source, or the verification words) *quote* covers."""
+    from course.article import load_article
+    from course.sources import attributions
+
+    at = _once(quote, load_article(article).text)
+    if at is None:
+        return []
+    out = []
+    for a in attributions(article):
+        spans = [a.evidence] if evidence_only else [a.content, a.source_text, *a.cues, a.evidence]
+        if any(s is not None and _covers(at, s.start, s.end) for s in spans):
+            out.append(a.id)
+    return out
+
+
+def who(name: Any, article: str | None = None) -> str | None:
+    """The actor id that *name* stands for: an actor id, the actor's name, a mention as written, or its last word."""
+    from course.corpus import load_corpus
+
+    if not isinstance(name, str) or not name.strip():
+        return None
+    wanted = name.strip().casefold()
+    for actor in load_corpus(article).records("actors"):
+        written = [m["quote"] for m in actor.get("mentions", ())]
+        names = {actor["id"], actor["name"], *written, *(w.split()[-1] for w in written if w.split())}
+        if wanted in {n.casefold() for n in names}:
+            return str(actor["id"])
+    return None
+
+
+def bearing_points(article: str | None = None) -> dict[str, str]:
+    """Direction claim id -> the 16-point compass point of the bearing from the place the text measures from."""
+    from course.facts import facts
+    from course.geo import compass
+
+    return {f["id"]: compass(f["computed"], 16) for f in facts(article) if f["kind"] == "direction"}
+
+
+def defensible(claim_id: str, low: Any, high: Any, article: str | None = None) -> bool:
+    """True when ``[low, high]`` km is a tolerance one can defend for the distance claim: it holds the stated
+    figure, and on each side it is between half and twice as wide as the course's hedge rule."""
+    from course.corpus import load_corpus
+
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in (low, high)):
+        return False
+    rule_low, rule_high = tolerance_km(claim_id, article)
+    stated = float(next(c for c in load_corpus(article).records("claims") if c["id"] == claim_id)["stated"])
+    below, above = stated - low, high - stated
+    return (0.5 * (stated - rule_low) <= below <= 2 * (stated - rule_low)
+            and 0.5 * (rule_high - stated) <= above <= 2 * (rule_high - stated))
+
+
+def own_verdict(claim_id: str, low: float, high: float, article: str | None = None) -> str:
+    """The verdict a distance claim gets under the tolerance ``[low, high]`` km: the straight line inside it
+    ``holds``; a road trip that the published detour factors allow inside it is ``plausible-as-road``."""
+    from course.facts import fact
+    from course.geo import road_range_km
+    from course.numbers import Interval
+
+    f = fact(claim_id, article)
+    if f["kind"] != "distance":
+        raise CourseValueError(f"claim_id must name a distance claim; {claim_id!r} is a {f['kind']} claim")
+    allowed = Interval(float(low), float(high))
+    if allowed.contains(f["computed"]):
+        return "holds"
+    return "plausible-as-road" if allowed.overlaps(*road_range_km(f["computed"])) else "does-not-hold"
+
+
+def changes(article: str | None = None) -> dict[str, list[str]]:
+    """Claim id -> what the chain changed on the way to the text (``CHANGES``), for every claim it changed."""
+    from course.corpus import load_corpus
+
+    return {c["id"]: list(c["changed"]) for c in load_corpus(article).records("claims") if c.get("changed")}
+
+
+def upstream(article: str | None = None) -> list[dict[str, Any]]:
+    """The records a reader would find for each count and area of the text: what its source said, and where.
+
+    The learner's view for capstone part 2: the figure as the text gives it (words found once in the text),
+    the source's own figure, and the outside reporting, without the course's verdicts or notes. It reads the
+    claims with the answer key's guard lifted, and shows none of the key's conclusions.
+    """
+    from course.corpus import load_corpus
+    from course.facts import evidence_record
+
+    records = load_corpus(article).records_unguarded("claims")  # figures and sources only, no verdicts
+    out = []
+    for c in records:
+        said = c.get("source_quantity", c.get("source_figure"))
+        if c["kind"] not in ("count", "area") or said is None:
+            continue
+        out.append({"figure": unique_quote(c["span"].start, c["span"].end, article=article), "source_said": str(said),
+                    "records": [{k: v for k, v in evidence_record(e).items() if k != "ref" and v}
+                                for e in c.get("evidence", ())]})
+    return out
+
+
+def verification_groups(article: str | None = None) -> dict[tuple[int, int], tuple[str, list[str]]]:
+    """Each verification statement of the text (its words' span) -> (its status, the attributions it covers)."""
+    from course.sources import attributions
+
+    out: dict[tuple[int, int], tuple[str, list[str]]] = {}
+    for a in attributions(article):
+        if a.status == "none":
+            continue
+        span = a.evidence if a.evidence is not None else a.content
+        key = (span.start, span.end)
+        out.setdefault(key, (a.status, []))[1].append(a.id)
+    return out
+
+
+def format_answer(value: Any) -> str:
+    """*value* as the Python literal a solution cell binds: a dict one entry per line, anything else in one line."""
+    if isinstance(value, dict) and value:
+        rows = "".join(f"    {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in value.items())
+        return "{\n" + rows + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def statement_at(quote: Any, article: str | None = None) -> tuple[int, int] | None:
+    """The verification statement (a key of ``verification_groups``) whose words *quote* covers; else None."""
+    from course.article import load_article
+
+    at = _once(quote, load_article(article).text)
+    if at is None:
+        return None
+    best = max(((_covers(at, *span), span) for span in verification_groups(article)), default=(0, None))
+    return best[1] if best[0] else None
+
+
+def part2_answers(article: str) -> dict[str, Any]:
+    """The reference answers of capstone part 2 on *article*, as the assignment's solution cells bind them."""
+    from course.article import load_article
+    from course.facts import facts
+    from course.sources import attribution
+
+    by_id = {f["id"]: f for f in facts(article)}
+
+    def quote(span: Any) -> str:  # the first words of the span (at most six), widened until they occur once
+        start, end = span
+        words = re.finditer(r"\S+", text[start:end])
+        cut = [m.end() for _, m in zip(range(6), words)]
+        return unique_quote(start, start + cut[-1] if cut else end, article=article)
+
+    text = load_article(article).text
+    return {
+        "answer_05_9": {quote(by_id[c]["span"]): p for c, p in bearing_points(article).items()},
+        "answer_05_10": {quote(f["span"]): {"range": list(tolerance_km(f["id"], article)),
+                                            "straight_km": round(float(f["computed"]), 1), "verdict": f["verdict"]}
+                         for f in by_id.values() if f["kind"] == "distance"},
+        "answer_05_11": {quote(by_id[c]["span"]): sorted(lost) for c, lost in changes(article).items()},
+        "answer_05_12": {quote((attribution(a, article).content.start, attribution(a, article).content.end)): first
+                         for a, first in origins(article).items()},
+        "answer_05_13": {quote(span): status for span, (status, _) in verification_groups(article).items()},
+        "answer_05_14": {side: quotes[0] for side, quotes in voices(article).items()},
+    }
+
+
 # -- capstone part 2's article ---------------------------------------------------------------------
 
 def _setup_cell(notebook: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -231,7 +455,8 @@ def readiness(article: str) -> list[str]:
 def set_practice(notebook: str | Path, article: str) -> str:
     """Make *article* capstone part 2's article in the assignment *notebook*; returns the id it replaced.
 
-    Only the ``PRACTICE = "..."`` line of the set-up cell changes. The article must pass ``readiness``.
+    The ``PRACTICE = "..."`` line of the set-up cell changes, and part 2's solution cells get the reference
+    answers on *article* (``part2_answers``). The article must pass ``readiness``.
     """
     path = check_path(notebook, "notebook")
     check_type(article, str, "article")
@@ -244,6 +469,12 @@ def set_practice(notebook: str | Path, article: str) -> str:
     if not match:
         raise CourseValueError(f"notebook's set-up cell must bind {PART2_NAME} = \"<article id>\"; {str(path)!r} does not")
     cell["source"] = source[:match.start(1)] + json.dumps(article) + source[match.end(1):]
+    by_id = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in nb.get("cells", [])}
+    for name, value in part2_answers(article).items():
+        answer_cell = by_id.get("ex" + name.removeprefix("answer_"))
+        if answer_cell is None:
+            raise CourseValueError(f"notebook must have the answer cell of {name}; {str(path)!r} has none")
+        answer_cell["source"] = f"### BEGIN SOLUTION\n{name} = {format_answer(value)}\n### END SOLUTION"
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return match.group(1)[1:-1]
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
 
+from course.answerkey import guard
 from course.article import Article, Span, load_article
 from course.errors import AnnotationError, CourseError, check_type, lookup, unknown
 
@@ -160,6 +161,7 @@ class Corpus:
     def _kind(self, kind: str) -> str | None:
         """*kind* when the corpus has it; None for a kind with a schema that this article does not annotate."""
         check_type(kind, str, "kind")
+        guard(self.info, kind)
         if kind in self._records:
             return kind
         known = _schema_kinds()
@@ -171,6 +173,12 @@ class Corpus:
         """All records of *kind*, in file order (none when the article has no file of that kind)."""
         known = self._kind(kind)
         return self._records[known] if known else ()
+
+    def records_unguarded(self, kind: str) -> tuple[Mapping[str, Any], ...]:
+        """``records`` without the answer key's guard (``course.answerkey``): only for views that show none of
+        the key's conclusions, such as ``course.capstone.upstream``."""
+        check_type(kind, str, "kind")
+        return self._records.get(kind, ()) if kind in self._records or kind in _schema_kinds() else self.records(kind)
 
     def ids(self, kind: str) -> list[str]:
         """The ids of all records of *kind*."""
@@ -184,7 +192,8 @@ class Corpus:
 
     def has(self, kind: str) -> bool:
         """True when the article annotates *kind* (its folder has ``<kind>.toml``)."""
-        return self._kind(kind) is not None
+        check_type(kind, str, "kind")
+        return kind in self._records or (kind not in _schema_kinds() and self._kind(kind) is not None)
 
     def meta(self, kind: str) -> Mapping[str, Any]:
         """The file's other tables: ``provenance`` and any kind-specific settings."""

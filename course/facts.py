@@ -32,7 +32,8 @@ from typing import Any, Mapping
 from course.articles import add_article_argument, article_info, per_article
 from course.errors import lookup, unknown
 
-__all__ = ["FIELDS", "GEO_FIELDS", "VERDICTS", "cmd_facts", "fact", "fact_sheet", "facts", "reference_candidates"]
+__all__ = ["FIELDS", "GEO_FIELDS", "VERDICTS", "cmd_facts", "evidence_record", "fact", "fact_sheet", "facts",
+           "reference_candidates"]
 
 FIELDS = ("id", "kind", "quote", "stated", "computed", "unit", "verdict", "explanation", "data")
 GEO_FIELDS = ("from", "to", "stated_km", "straight_line_km", "ratio", "bearing_deg", "compass16", "direction_holds")
@@ -52,10 +53,10 @@ def _base(claim: Mapping[str, Any], computed: Any, verdict: str, explanation: st
     return {"id": claim["id"], "kind": claim["kind"], "quote": span.text, "stated": claim["stated"],
             "computed": computed, "unit": claim.get("unit", "date" if claim["kind"] == "date" else ""),
             "verdict": verdict, "explanation": explanation, "data": data, "span": [span.start, span.end],
-            "evidence": [_evidence(e) for e in claim.get("evidence", ())]}
+            "evidence": [evidence_record(e) for e in claim.get("evidence", ())]}
 
 
-def _evidence(entry: Mapping[str, Any]) -> dict[str, Any]:
+def evidence_record(entry: Mapping[str, Any]) -> dict[str, Any]:
     """An evidence entry with its source resolved from the bibliography (ref, source, date, url, says); an entry
     that names its source inline (source, url, says) is passed on as it is, with ref None."""
     from course.references import reference
@@ -228,7 +229,7 @@ def fact(claim_id: str, article: str | None = None) -> dict[str, Any]:
     return _CHECKERS[claim["kind"]](claim, article)
 
 
-@per_article
+@per_article(key="claims")
 def _all(key: str) -> str:
     return json.dumps([fact(cid, key) for cid in _claims(key)], ensure_ascii=False)
 

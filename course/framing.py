@@ -243,7 +243,7 @@ def _taxonomy() -> tuple[dict[str, Technique], dict[str, str]]:
     return table, dict(shared.meta["families"])
 
 
-@per_article
+@per_article(key="framing")
 def _data(key: str) -> tuple[tuple[FramingSpan, ...], tuple[Euphemism, ...]]:
     """The framing spans and euphemisms of an article."""
     from course.corpus import load_corpus

@@ -136,7 +136,7 @@ class Attribution:
         return f"{self.id}: {self.named_as} —{self.cue}→ {self.content.text[:60]}"
 
 
-@per_article
+@per_article(key="attributions")
 def _load(key: str) -> tuple[Attribution, ...]:
     from course.corpus import load_corpus
 
@@ -296,7 +296,7 @@ def citations(article: str | None = None) -> list[Citation]:
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
-@per_article
+@per_article(key="attributions")
 def _voiced(key: str) -> tuple[Attribution, ...]:
     """Attributions that give their source a voice, innermost first (credits and platforms do not)."""
     eligible = [a for a in _load(key) if a.form != "credit" and a.side != "platform"]

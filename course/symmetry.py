@@ -110,7 +110,7 @@ def _equivalent(word: str, groups: list[list[str]]) -> list[str]:
     return [other for group in groups if any(same_word(word, g) for g in group) for other in group]
 
 
-@per_article
+@per_article(key="symmetry")
 def _uses(key: str) -> tuple[Use, ...]:
     from course.corpus import load_corpus
     from course.framing import spans, words

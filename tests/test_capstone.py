@@ -116,7 +116,21 @@ def test_the_assignment_ships_the_practice_dispatch_and_it_is_ready() -> None:
     assert capstone.readiness("kherson-2022-11") == []
 
 
-def test_set_practice_changes_only_the_one_line(tmp_path: Path, tiny: str) -> None:  # noqa: F811
+def _solution(nb: dict, name: str) -> str:
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "ex" + name.removeprefix("answer_"))
+    return "".join(cell["source"])
+
+
+def test_part2_solutions_are_generated_from_the_key_not_typed() -> None:
+    nb = json.loads(ASSIGNMENT.read_text(encoding="utf-8"))
+    answers = capstone.part2_answers("kherson-2022-11")
+    assert sorted(answers) == [f"answer_05_{n}" for n in range(10, 15)] + ["answer_05_9"]
+    for name, value in answers.items():
+        assert _solution(nb, name) == f"### BEGIN SOLUTION\n{name} = {capstone.format_answer(value)}\n### END SOLUTION"
+        assert "facts(" not in _solution(nb, name) and "capstone." not in _solution(nb, name)
+
+
+def test_set_practice_changes_the_line_and_part2_solutions(tmp_path: Path, tiny: str) -> None:  # noqa: F811
     copy = tmp_path / "05-capstone.ipynb"
     shutil.copy(ASSIGNMENT, copy)
     before = json.loads(copy.read_text(encoding="utf-8"))
@@ -124,10 +138,18 @@ def test_set_practice_changes_only_the_one_line(tmp_path: Path, tiny: str) -> No
     assert capstone.set_practice(copy, tiny) == "kherson-2022-11"
     after = json.loads(copy.read_text(encoding="utf-8"))
     assert capstone.practice_article(copy) == tiny
-    changed = [i for i, (a, b) in enumerate(zip(before["cells"], after["cells"])) if a != b]
-    assert len(changed) == 1 and after["cells"][changed[0]]["metadata"]["nbgrader"]["grade_id"] == "setup"
-    old = "".join(before["cells"][changed[0]]["source"]).splitlines()
-    new = "".join(after["cells"][changed[0]]["source"]).splitlines()
+    changed = {after["cells"][i]["metadata"]["nbgrader"]["grade_id"]
+               for i, (a, b) in enumerate(zip(before["cells"], after["cells"])) if a != b}
+    answers = capstone.part2_answers(tiny)
+    assert "setup" in changed and changed <= {"setup"} | {"ex" + n.removeprefix("answer_") for n in answers}
+    assert len(changed) > 3  # the tiny article's answers differ from the practice dispatch's
+    for name, value in answers.items():
+        assert _solution(after, name).splitlines()[1].startswith(f"{name} = ")
+        exec(_solution(after, name), scope := {})  # the literal binds exactly the reference value
+        assert scope[name] == value
+    setup = [c for c in before["cells"] if c["metadata"]["nbgrader"].get("grade_id") == "setup"][0]
+    old = "".join(setup["source"]).splitlines()
+    new = "".join([c for c in after["cells"] if c["metadata"]["nbgrader"].get("grade_id") == "setup"][0]["source"]).splitlines()
     assert [(a, b) for a, b in zip(old, new) if a != b] == [
         ('PRACTICE = "kherson-2022-11"  # part 2\'s article (an instructor may set another: course/INSTRUCTORS.md)',
          f'PRACTICE = "{tiny}"  # part 2\'s article (an instructor may set another: course/INSTRUCTORS.md)')]
@@ -191,6 +213,12 @@ def test_self_check_answers_follow_from_the_library() -> None:
     span = numbers.tolerance(40, "bijna")
     assert check("05.2", _letter("05.2", f"{float(span.low):g} to {float(span.high):g} km")).correct
     assert not check("05.2", _letter("05.2", "35 to 45 km")).correct
+    # 05.5: the verdict follows from the range the reader states (60 to 88 km for 'zo'n 74')
+    assert capstone.defensible("kupiansk-distance", 60, 88) and not capstone.defensible("kupiansk-distance", 59, 88)
+    want = capstone.own_verdict("kupiansk-distance", 60, 88)
+    assert want != capstone.own_verdict("kupiansk-distance", *capstone.tolerance_km("kupiansk-distance"))
+    assert check("05.5", _letter("05.5", next(o for o in question("05.5")["options"] if o.startswith(want + ":")))).correct
+    assert not check("05.5", _letter("05.5", next(o for o in question("05.5")["options"] if o.startswith("plausible")))).correct
     # 05.3: who spoke first in the chain of p16.zelensky-account
     first = sources.chain("p16.zelensky-account")[0].source
     names = {"zelensky": "Zelensky", "skabeyeva": "Skabeyeva", "reporter": "the reporter"}
@@ -361,12 +389,14 @@ def test_the_check_report_sits_under_a_lesson_heading() -> None:
             markdown(report, level=bad)
 
 
-def test_the_assignment_runs_headless_in_under_15_seconds() -> None:
-    """The source notebook (reference answers, visible and hidden tests) runs top to bottom without an error."""
+def test_the_assignment_runs_headless_in_under_15_seconds(monkeypatch) -> None:
+    """The source notebook (reference answers, visible and hidden tests) runs top to bottom without an error,
+    as an instructor runs it (``COURSE_ANSWER_KEY=1``, as the course's nbgrader config sets)."""
     import time
 
     from nbclient import NotebookClient
 
+    monkeypatch.setenv("COURSE_ANSWER_KEY", "1")
     nb = nbformat.read(ASSIGNMENT, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(ASSIGNMENT.parent)}}).execute()
@@ -374,3 +404,27 @@ def test_the_assignment_runs_headless_in_under_15_seconds() -> None:
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors[0]
     assert seconds < 15, f"the capstone assignment took {seconds:.1f} s"
+
+
+def test_the_students_notebook_runs_with_the_key_hidden(monkeypatch) -> None:
+    """As a student runs it (hidden tests removed, no instructor setting): every cell with the reference
+    answers runs, and asking the course's tools for part 2's annotations gets the friendly refusal."""
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("COURSE_ANSWER_KEY", raising=False)
+    nb = nbformat.read(ASSIGNMENT, as_version=4)
+    for cell in nb.cells:
+        cell.source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", "", cell.source, flags=re.S)
+    probe = ("try:\n    facts(PRACTICE)\nexcept Exception as err:\n    print(type(err).__name__, err)\n"
+             "print(len(capstone.upstream(PRACTICE)), len(check.check_report(practice.text)['places']))")
+    nb.cells.append(nbformat.v4.new_code_cell(probe))
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(ASSIGNMENT.parent)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors[0]
+    said = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    assert said.startswith("AnswerKeyHidden article 'kherson-2022-11' is capstone part 2's transfer text")
+    from course.article import load_article
+    from course.check import check_report
+
+    places = check_report(load_article("kherson-2022-11").text)["places"]
+    assert said.splitlines()[-1].split() == [str(len(capstone.upstream("kherson-2022-11"))), str(len(places))]

@@ -127,7 +127,7 @@ FIGURE = re.compile(r"(?<![\w.])(\d[\d.,]*)\s?(km²|km2|km|kilomet(?:re|er)s?|mi
 def _traceable_numbers() -> set[str]:
     """Numbers prose may state: the article's, those quoted in the course's data files (with their
     sources), and the conventions the library defines (compass sectors, the hedge tolerance, radii)."""
-    from course import geo, numbers
+    from course import capstone, geo, numbers
     from course.article import load_article
     from course.articles import articles
     from course.corpus import DATA_DIR
@@ -136,7 +136,7 @@ def _traceable_numbers() -> set[str]:
     found = {re.sub(r"(?<=\d),(?=\d{3}\b)", "", m.group(1).rstrip(".,")) for t in texts for m in FIGURE.finditer(t)}
     found |= {n for t in texts for n in re.findall(r"(?m)^\w*km2?\w* = (\d+(?:\.\d+)?)", t)}  # e.g. area_km2 = 2632
     conventions = [360 / k * i for k in (4, 8, 16, 32) for i in range(k + 1)]
-    conventions += [geo.EARTH_MEAN_RADIUS_KM, numbers.APPROX_SHARE * 100, numbers.MILE_KM]
+    conventions += [geo.EARTH_MEAN_RADIUS_KM, numbers.APPROX_SHARE * 100, numbers.MILE_KM, capstone.STRAIGHT_LINE_SLACK_KM]
     found |= {f"{c:g}" for c in conventions} | {f"{c:.4f}".rstrip("0").rstrip(".") for c in conventions}
     return found
 
