@@ -177,7 +177,8 @@ def test_a_service_that_fails_gives_one_friendly_line_and_the_same_grades(learne
     zero, out, err = _grade(capsys, mine)
     thread.join()
     fake.close()
-    assert "warm grading service did not answer" in err and "grading in this process instead" in err
+    assert "warm grading service could not grade (it did not answer" in err and "grading in this process instead" in err
+    assert f"Its log: {folder / client.LOG}" in err
     assert len(err.strip().splitlines()) == 1, err
     assert zero and all(s == 0 for s, _ in zero.values())
     (folder / client.SOCKET).unlink()

@@ -266,14 +266,12 @@ def _warm(args: argparse.Namespace) -> SelfGrade | None:
     except client.Unavailable:  # said once, when the service found it out
         return None
     except client.ServiceDown as err:
-        print(f"course selfgrade: the warm grading service did not answer ({err}); grading in this process "
-              f"instead (slower)", file=sys.stderr)
-        return None
+        reply = {"internal": f"it did not answer: {err}"}
     if "error" in reply:
         raise GradingError(str(reply["error"]))
     if "result" not in reply:
-        print(f"course selfgrade: the warm grading service could not grade ({client.describe(reply)}); "
-              f"grading in this process instead (slower)", file=sys.stderr)
+        print(f"course selfgrade: the warm grading service could not grade ({client.describe(reply)}); grading "
+              f"in this process instead (slower). Its log: {client.service_folder() / client.LOG}", file=sys.stderr)
         return None
     return from_wire(reply["result"])
 
