@@ -123,38 +123,57 @@ def serve(folder: Path, listener: socket.socket) -> None:
 
 def _loop(folder: Path, listener: socket.socket, inode: int, mine: str, idle: float) -> None:
     import gc
-    import traceback
 
     while _owns_socket(folder, inode):
         try:
             conn, _ = listener.accept()
         except socket.timeout:
             print(f"selfgrade service {os.getpid()}: idle for {idle:g} s, exiting", flush=True)
-            break
-        with conn:
-            conn.settimeout(30)  # a request is one short line
-            try:
-                if peer_uid(conn) != os.getuid():
-                    continue
-                request = receive(conn)
-                conn.settimeout(None)
-                if request.get("version") != mine:
-                    _close(folder, inode, listener)
-                    send(conn, {"restart": "another version of the course", "pid": os.getpid()})
-                    print(f"selfgrade service {os.getpid()}: a client of another version; exiting", flush=True)
-                    return
-                if request.get("op") == "ping":
-                    send(conn, {"pid": os.getpid()})
-                    continue
+            # new clients start a new service from now on; one that connected meanwhile is still answered
+            if _owns_socket(folder, inode):
+                os.unlink(folder / SOCKET)
+            listener.setblocking(False)
+            while True:
                 try:
-                    reply = _grade(request)
-                except Exception as err:  # noqa: BLE001 - the client falls back; the log keeps the traceback
-                    traceback.print_exc()
-                    reply = {"internal": f"{type(err).__name__}: {err}"}
-                send(conn, dict(reply, pid=os.getpid()))
-            except (OSError, ValueError, ServiceDown) as err:
-                print(f"selfgrade service {os.getpid()}: a request failed: {err}", flush=True)
+                    conn, _ = listener.accept()
+                except OSError:  # nobody waits (BlockingIOError), or the listener is closed
+                    return
+                if not _handle(conn, folder, inode, listener, mine):
+                    return
+        if not _handle(conn, folder, inode, listener, mine):
+            return
         gc.collect()
+
+
+def _handle(conn: socket.socket, folder: Path, inode: int, listener: socket.socket, mine: str) -> bool:
+    """Answer one connection; False when the service must stop (a client of another version)."""
+    import traceback
+
+    with conn:
+        conn.setblocking(True)
+        conn.settimeout(30)  # a request is one short line
+        try:
+            if peer_uid(conn) != os.getuid():
+                return True
+            request = receive(conn)
+            conn.settimeout(None)
+            if request.get("version") != mine:
+                _close(folder, inode, listener)
+                send(conn, {"restart": "another version of the course", "pid": os.getpid()})
+                print(f"selfgrade service {os.getpid()}: a client of another version; exiting", flush=True)
+                return False
+            if request.get("op") == "ping":
+                send(conn, {"pid": os.getpid()})
+                return True
+            try:
+                reply = _grade(request)
+            except Exception as err:  # noqa: BLE001 - the client falls back; the log keeps the traceback
+                traceback.print_exc()
+                reply = {"internal": f"{type(err).__name__}: {err}"}
+            send(conn, dict(reply, pid=os.getpid()))
+        except (OSError, ValueError, ServiceDown) as err:
+            print(f"selfgrade service {os.getpid()}: a request failed: {err}", flush=True)
+    return True
 
 
 def _close(folder: Path, inode: int, listener: socket.socket) -> None:
