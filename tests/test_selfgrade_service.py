@@ -120,11 +120,18 @@ def test_the_service_grades_like_the_in_process_run_and_is_reused(learner: Learn
     half = nbs.fill(learner.release, {hostile.answer_ids(ctx)[0]: nbs.reference_answers(learner.source)[
         hostile.answer_ids(ctx)[0]]})  # one answer right, the rest stubs: unequal scores per cell
     mine = learner.write(half)
+    in_process = selfgrade.selfgrade
+
+    def not_here(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("graded in the test's process, not by the service")
+
+    monkeypatch.setattr(selfgrade, "selfgrade", not_here)
     warm, out, err = _grade(capsys, mine)
     first = client.service_pid()
     assert first is not None and not err, err
     again, out2, _ = _grade(capsys, mine)
     assert client.service_pid() == first  # the same service answered both
+    monkeypatch.setattr(selfgrade, "selfgrade", in_process)
     monkeypatch.setenv("COURSE_SELFGRADE_SERVICE", "off")
     cold, out3, _ = _grade(capsys, mine)
     assert warm == again == cold, (warm, cold)
