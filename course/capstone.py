@@ -55,7 +55,7 @@ from typing import Any
 from course.articles import add_article_argument
 from course.errors import CourseValueError, check_path, check_text, check_type
 
-__all__ = ["CHANGES", "CHECKABILITY", "PART2_NAME", "STRAIGHT_LINE_SLACK_KM", "Triage", "bearing_points", "changes", "checkability", "defensible",
+__all__ = ["CHANGES", "CHECKABILITY", "CLAIM_KINDS", "PART2_NAME", "STRAIGHT_LINE_SLACK_KM", "Triage", "bearing_points", "changes", "checkability", "defensible",
            "find_attributions", "find_claim", "format_answer", "in_lead", "in_voice", "origins", "own_verdict",
            "part2_answers", "practice_article", "readiness", "set_practice", "statement_at", "statuses", "tolerance_km",
            "triage", "unique_quote", "upstream", "verification_groups", "voices", "who"]
@@ -200,6 +200,7 @@ def in_voice(quote: str, side: str, article: str | None = None) -> bool:
 # they run outside a notebook (the grader's trusted scope, the command line) or for an instructor.
 
 CHANGES = ("hedge", "number", "time-frame", "place")
+CLAIM_KINDS = ("distance", "direction", "area", "count", "date")
 STRAIGHT_LINE_SLACK_KM = 1.0  # how far a learner's straight line may be from the geodesic (rounding, another model)
 
 
@@ -393,16 +394,23 @@ def part2_answers(article: str) -> dict[str, Any]:
         return unique_quote(start, start + cut[-1] if cut else end, article=article)
 
     text = load_article(article).text
+    first = {}
+    for t in triage(article):  # the first claim of each way of checking whose words name it alone
+        words = quote(by_id[t.id]["span"])
+        if t.checkability not in first and (hit := find_claim(words, CLAIM_KINDS, article)) and \
+                checkability(hit, article) == t.checkability:
+            first[t.checkability] = words
     return {
-        "answer_05_9": {quote(by_id[c]["span"]): p for c, p in bearing_points(article).items()},
-        "answer_05_10": {quote(f["span"]): {"range": list(tolerance_km(f["id"], article)),
+        "answer_05_9": first,
+        "answer_05_10": {quote(by_id[c]["span"]): p for c, p in bearing_points(article).items()},
+        "answer_05_11": {quote(f["span"]): {"range": list(tolerance_km(f["id"], article)),
                                             "straight_km": round(float(f["computed"]), 1), "verdict": f["verdict"]}
                          for f in by_id.values() if f["kind"] == "distance"},
-        "answer_05_11": {quote(by_id[c]["span"]): sorted(lost) for c, lost in changes(article).items()},
-        "answer_05_12": {quote((attribution(a, article).content.start, attribution(a, article).content.end)): first
+        "answer_05_12": {quote(by_id[c]["span"]): sorted(lost) for c, lost in changes(article).items()},
+        "answer_05_13": {quote((attribution(a, article).content.start, attribution(a, article).content.end)): first
                          for a, first in origins(article).items()},
-        "answer_05_13": {quote(span): status for span, (status, _) in verification_groups(article).items()},
-        "answer_05_14": {side: quotes[0] for side, quotes in voices(article).items()},
+        "answer_05_14": {quote(span): status for span, (status, _) in verification_groups(article).items()},
+        "answer_05_15": {side: quotes[0] for side, quotes in voices(article).items()},
     }
 
 
@@ -441,6 +449,9 @@ def readiness(article: str) -> list[str]:
         problems.append("no distance claim (claims.toml): part 2 checks distances with a stated tolerance")
     if kinds.count("direction") < 1:
         problems.append("no direction claim (claims.toml): part 2 checks direction words")
+    missing = [c for c in CHECKABILITY if c not in {t.checkability for t in triage(article)}]
+    if missing:
+        problems.append(f"no claim that is checked by {' or '.join(missing)} (claims.toml): part 2's triage asks for one of each")
     if len(kinds) < 4:
         problems.append(f"only {len(kinds)} claim(s) (claims.toml): triage needs at least 4 to choose three from")
     if not origins(article):

@@ -149,3 +149,11 @@ def test_changes_and_unique_quotes() -> None:
     quote = capstone.unique_quote(*f["span"], article=P)
     assert quote == "50 kilometer ten noordwesten van Cherson" and text.count(quote) == 1
     assert capstone.format_answer({"a": [1.0, 2]}) == '{\n    "a": [1.0, 2],\n}' and capstone.format_answer({}) == "{}"
+
+
+def test_part2_triage_answer_names_one_claim_of_each_way() -> None:
+    first = capstone.part2_answers(P)["answer_05_9"]
+    assert sorted(first) == ["data", "none", "record"]
+    for way, words in first.items():
+        assert capstone.checkability(capstone.find_claim(words, capstone.CLAIM_KINDS, P), P) == way
+    assert capstone.readiness(P) == []
