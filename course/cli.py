@@ -126,13 +126,18 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
     return getattr(importlib.import_module(module), func)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one sub-command per entry of COMMANDS."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per entry of COMMANDS.
+
+    With *only* (the command about to run), only that command's module is imported for its options,
+    so a command such as ``selfgrade`` starts without importing every other command's libraries.
+    """
     parser = argparse.ArgumentParser(prog="course", description="Reading war reports critically: the course's tools.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (target, text) in COMMANDS.items():
         p = sub.add_parser(name, help=text, description=text)
-        module = importlib.import_module(target.split(":")[0]) if "--help" not in sys.argv[1:2] else None
+        wanted = "--help" not in sys.argv[1:2] and (only is None or only == name)
+        module = importlib.import_module(target.split(":")[0]) if wanted else None
         adder = getattr(module, f"add_arguments_{name.replace('-', '_')}", None) if module else None
         if adder:
             adder(p)
@@ -144,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     from course.errors import CourseError
 
     skip_iri_grammar()
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -111,7 +111,7 @@ def _env(tmp: Path) -> dict[str, str]:
            "BROWSER": "true", "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
            "JUPYTER_DATA_DIR": str(tmp / "jupyter-data"), "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"),
            "IPYTHONDIR": str(tmp / "ipython"), "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    for name in ("COURSE_SANDBOX", "TMPDIR"):
+    for name in ("COURSE_SANDBOX", "COURSE_SELFGRADE_SERVICE", "TMPDIR"):  # the suite grades selfgrade in-process
         if name in os.environ:
             env[name] = os.environ[name]
     config = Path(env["JUPYTER_CONFIG_DIR"])

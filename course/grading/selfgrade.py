@@ -36,7 +36,7 @@ import shutil
 import sys
 import tempfile
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -232,9 +232,55 @@ def add_arguments_selfgrade(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-open", action="store_true", help="print where the feedback is; do not open a browser")
 
 
+def to_wire(result: SelfGrade) -> dict:
+    """*result* as plain JSON data (what the warm service sends its client)."""
+    return {"assignment": result.assignment, "scratch": str(result.scratch),
+            "feedback": [str(p) for p in result.feedback], "scores": [asdict(s) for s in result.scores]}
+
+
+def from_wire(data: dict) -> SelfGrade:
+    """The ``SelfGrade`` that ``to_wire`` described."""
+    return SelfGrade(data["assignment"], Path(data["scratch"]), [Path(p) for p in data["feedback"]],
+                     [CellScore(**s) for s in data["scores"]])
+
+
+def _warm(args: argparse.Namespace) -> SelfGrade | None:
+    """Grade through the learner's warm service (``course.grading.selfgrade_service``); None to grade here.
+
+    A problem with the learner's files comes back as the same ``GradingError`` an in-process run
+    raises; a problem with the service itself (it could not start, crashed, did not answer) is one
+    line on stderr, and the caller grades in its own process.
+    """
+    from course.grading import selfgrade_client as client
+
+    try:
+        if client.enabled() is not None:
+            return None
+        cwd = os.getcwd()
+    except OSError:  # the current folder is gone: the in-process run gives the error
+        return None
+    request = {"op": "grade", "cwd": cwd, "notebooks": [str(p) for p in args.notebooks],
+               "assignment": args.assignment, "root": args.root}
+    try:
+        reply = client.ask(request)
+    except client.Unavailable:  # said once, when the service found it out
+        return None
+    except client.ServiceDown as err:
+        reply = {"internal": f"it did not answer: {err}"}
+    if "error" in reply:
+        raise GradingError(str(reply["error"]))
+    if "result" not in reply:
+        print(f"course selfgrade: the warm grading service could not grade ({client.describe(reply)}); grading "
+              f"in this process instead (slower). Its log: {client.service_folder() / client.LOG}", file=sys.stderr)
+        return None
+    return from_wire(reply["result"])
+
+
 def cmd_selfgrade(args: argparse.Namespace) -> int:
     """Grade your own copy of an assignment and open the feedback."""
-    result = selfgrade([Path(p) for p in args.notebooks], args.assignment, Path(args.root) if args.root else None)
+    result = _warm(args)
+    if result is None:
+        result = selfgrade([Path(p) for p in args.notebooks], args.assignment, Path(args.root) if args.root else None)
     print(f"graded your copy of {result.assignment} against the course's tests:")
     for s in result.scores:
         if s.needs_manual_grade:
