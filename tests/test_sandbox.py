@@ -394,18 +394,24 @@ def _run_probe(manager: type, tmp_path: Path) -> dict:
     return json.loads(lines[0].splitlines()[-1])
 
 
-def test_a_warm_kernel_is_as_isolated_as_a_cold_one(tmp_path: Path) -> None:
-    """The zygote's kernel: its own user id, no capability, the sandbox's folders, limits, filter and PID
-    namespace, none of the zygote's descriptors, and only ipykernel's own threads."""
-    require_sandbox()
+def require_zygote() -> None:
+    """Skip visibly (fail under CI=true) where warm kernels cannot run."""
     from course.grading import zygote
-    from course.grading.warm import WarmKernelManager
 
     if not zygote.available():
         message = "warm kernels need grading as root on Linux"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def test_a_warm_kernel_is_as_isolated_as_a_cold_one(tmp_path: Path) -> None:
+    """The zygote's kernel: its own user id, no capability, the sandbox's folders, limits, filter and PID
+    namespace, none of the zygote's descriptors, and only ipykernel's own threads."""
+    require_sandbox()
+    from course.grading.warm import WarmKernelManager
+
+    require_zygote()
     cold = _run_probe(sandbox.SandboxKernelManager, tmp_path / "cold")
     warm = _run_probe(WarmKernelManager, tmp_path / "warm")
     for key in ("cwd", "course", "shadow", "net", "env", "memory", "file", "safe_path", "memfd", "writable", "sizes"):
@@ -414,6 +420,51 @@ def test_a_warm_kernel_is_as_isolated_as_a_cold_one(tmp_path: Path) -> None:
     assert warm["pid"] < 100, "the warm kernel is not inside the sandbox's PID namespace"
     assert warm["open_fds"] <= cold["open_fds"] + 2, f"inherited descriptors: warm {warm['open_fds']}, cold {cold['open_fds']}"
     assert warm["threads"] <= cold["threads"], f"threads: warm {warm['threads']}, cold {cold['threads']}"
+
+
+def test_a_warm_kernel_that_hides_the_course_is_forked_warm_and_has_none_of_it(tmp_path: Path) -> None:
+    """A coding notebook's kernel comes from the zygote for its hidden packages (not cold after a failed
+    zygote), and holds nothing of the hidden course: not the grader's modules the zygote ran from, not the
+    library's, and nothing on its disk but the test kit."""
+    require_sandbox()
+    from nbclient import NotebookClient
+
+    from course.grading.warm import WarmKernelManager
+
+    require_zygote()
+
+    class Hiding(WarmKernelManager):
+        sandbox_hide = ("course", "geographiclib")
+
+    code = ("import importlib, sys, course, course.testkit\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('course', 'geographiclib')))\n"
+            "tries = {}\n"
+            "for name in ('course.grading', 'course.grading.zygote', 'course.geo', 'geographiclib.geodesic'):\n"
+            "    try:\n"
+            "        importlib.import_module(name)\n"
+            "        tries[name] = 'imported'\n"
+            "    except ImportError as err:\n"
+            "        tries[name] = type(err).__name__\n"
+            "print(hasattr(course, 'grading'), sorted(tries.items()))")
+    managers = []
+
+    class Recording(Hiding):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code)]
+    work = tmp_path / "work"
+    work.mkdir()
+    NotebookClient(nb, kernel_manager_class=Recording, timeout=120, shutdown_kernel="immediate",
+                   resources={"metadata": {"path": str(work)}}).execute()
+    lines = "".join(o.get("text", "") for o in nb.cells[0].outputs).splitlines()
+    assert managers and managers[0]._warm and not managers[0]._force_cold, "the kernel started cold"
+    assert set(eval(lines[0])) <= {"course", "course.errors", "course.testkit"}, lines  # noqa: S307 (our own output)
+    assert lines[1] == ("False [('course.geo', 'ModuleNotFoundError'), ('course.grading', 'ModuleNotFoundError'), "
+                        "('course.grading.zygote', 'ModuleNotFoundError'), ('geographiclib.geodesic', "
+                        "'ModuleNotFoundError')]"), lines
 
 
 def test_a_failing_zygote_falls_back_to_a_cold_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -58,6 +58,11 @@ FLAVOURS = {
              "course.geo", "course.numbers", "course.timeline", "course.sources", "course.framing",
              "course.facts", "course.notebook", "course.testkit", "course.checks"),
 }
+# A kernel that hides the course keeps these of it (the test kit and its errors), and the zygote runs from
+# its own modules: they are forgotten in each kernel before it starts (_forget_own_modules).
+_KEPT = ("course", "course.testkit", "course.errors")
+_OWN = ("course.grading.zygote", "course.grading")
+_HIDE: tuple[str, ...] = ()  # this zygote's hidden packages (set by main)
 # Namespaces the kernel joins, in this order (mount last: after it, /proc paths of the host are gone).
 _NAMESPACES = (("cgroup", 0x02000000), ("ipc", 0x08000000), ("uts", 0x04000000), ("net", 0x40000000),
                ("pid", 0x20000000), ("mnt", 0x00020000))
@@ -187,10 +192,23 @@ def _install_seccomp(libc: Any, program: bytes) -> None:
     _check(libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
 
 
+def _forget_own_modules(hide: tuple[str, ...]) -> None:
+    """In a kernel whose hidden packages include this one's, forget the zygote's own modules, so that the
+    kernel reaches them (like every hidden module) only through its file system, where they are gone."""
+    for name in _OWN:
+        if name.split(".")[0] in hide:
+            sys.modules.pop(name, None)
+            parent, _, child = name.rpartition(".")
+            if parent in sys.modules and getattr(sys.modules[parent], child, None) is not None:
+                delattr(sys.modules[parent], child)
+
+
 def _become_kernel(request: dict, libc: Any) -> None:
     """In the grandchild, inside the sandbox's namespaces: drop everything, then run ipykernel (never returns)."""
     import random
     import resource
+
+    _forget_own_modules(_HIDE)
 
     uid, gid = request["uid"], request["gid"]
     os.setgroups([])
@@ -271,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hide", default="", help="packages the kernels must not have (comma-separated)")
     args = parser.parse_args(argv)
     hide = tuple(h for h in args.hide.split(",") if h)
+    global _HIDE
+    _HIDE = hide
     out = os.fdopen(os.dup(1), "w", buffering=1)
 
     def reply(message: dict) -> None:
@@ -283,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         if not hide:
             _prewarm()
         leaked = [m for m in sys.modules if m.split(".")[0] in hide + ("debugpy",)
-                  and not (m == "course" or m in ("course.testkit", "course.errors"))]
+                  and m not in _KEPT + _OWN]
         if leaked:
             raise ZygoteError(f"the zygote imported what kernels must not have: {', '.join(sorted(leaked)[:5])}")
         if threading.active_count() != 1:
