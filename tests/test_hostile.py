@@ -37,6 +37,7 @@ pytestmark = [pytest.mark.grading, pytest.mark.slow, pytest.mark.timeout(3000)] 
 SECURITY = ROOT / "SECURITY.md"
 TABLE_START, TABLE_END = "<!-- hostile-table:start -->", "<!-- hostile-table:end -->"
 FIRST = assignment_ids()[0]
+CODING = next(a for a in assignment_ids() if a.endswith("-code"))  # the first coding assignment
 SANDBOXED = available()
 
 
@@ -57,13 +58,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusRun]:
     """
     jobs = {}
     for engine in ENGINES:
-        jobs[f"{engine}:{FIRST}"] = (FIRST, ("every", "once"), True, engine)
-        jobs[f"{engine}:depth"] = (FIRST, ("depth",), False, engine)
-    jobs.update({f"course:{a}": (a, ("every",), True, "course") for a in assignment_ids()[1:]})
+        jobs[f"{engine}:{FIRST}"] = (FIRST, ("every", "once"), True, engine, None)
+        jobs[f"{engine}:depth"] = (FIRST, ("depth",), False, engine, None)
+    jobs.update({f"course:{a}": (a, ("every",), True, "course", None) for a in assignment_ids()[1:]})
+    # a coding notebook's kernels come from another zygote (the one that hides the course): attack its reuse too
+    jobs[f"course:reuse-{CODING}"] = (CODING, (), False, "course", {c.id for c in hostile.CASES if c.id.startswith("reuse-")})
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {key: pool.submit(run_corpus, assignment, tmp_path_factory.mktemp(f"hostile-{key.replace(':', '-')}"),
-                                    scopes, SANDBOXED, scan, engine)
-                   for key, (assignment, scopes, scan, engine) in jobs.items()}
+                                    scopes, SANDBOXED, scan, engine, only)
+                   for key, (assignment, scopes, scan, engine, only) in jobs.items()}
         return {key: future.result() for key, future in futures.items()}
 
 
@@ -331,7 +334,7 @@ def test_runaway_submissions_cost_bounded_time(runs: dict[str, CorpusRun]) -> No
 
 
 def _table(runs: dict[str, CorpusRun]) -> str:
-    scope_words = {"every": "each assignment", "once": f"once ({FIRST})", "depth": f"once, scan off ({FIRST})"}
+    scope_words = {"every": "each assignment", "once": "once ({})", "depth": "once, scan off ({})"}
     rows = ["| Case | What the student does | Deserves | Graded | Logged | Runs |", "| --- | --- | --- | --- | --- | --- |"]
     for case in hostile.CASES:
         graded = _runs_of(runs, case)
@@ -348,7 +351,9 @@ def _table(runs: dict[str, CorpusRun]) -> str:
             logged = _logged(graded[0], case)
         engines = " and ".join(sorted({"`nbgrader autograde`" if r.engine == "nbgrader" else "`course grade`"
                                        for r in graded}))
-        where = f"{scope_words[case.scope]}: {engines}" if graded else scope_words[case.scope]
+        names = ", ".join(sorted({c.assignment for r in graded for c in r.contexts.values()})) or FIRST
+        scope = scope_words[case.scope].format(names)
+        where = f"{scope}: {engines}" if graded else scope
         rows.append(f"| `{case.id}` | {case.does} | {case.expected} | {result} | {logged} | {where} |")
     return "\n".join(rows)
 
