@@ -282,9 +282,8 @@ def who(name: Any, article: str | None = None) -> str | None:
 def bearing_points(article: str | None = None) -> dict[str, str]:
     """Direction claim id -> the 16-point compass point of the bearing from the place the text measures from."""
     from course.facts import facts
-    from course.geo import compass
 
-    return {f["id"]: compass(f["computed"], 16) for f in facts(article) if f["kind"] == "direction"}
+    return {f["id"]: f["compass16"] for f in facts(article) if f["kind"] == "direction"}
 
 
 def defensible(claim_id: str, low: Any, high: Any, article: str | None = None) -> bool:
