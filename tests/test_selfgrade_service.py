@@ -157,7 +157,8 @@ def test_a_stale_socket_is_replaced_and_a_killed_service_restarts(learner: Learn
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     assert _wait_gone(pid, 10)
-    assert (learner.cache / "selfgrade-service" / client.SOCKET).exists()  # left behind, stale
+    assert (learner.cache / "selfgrade-service" / client.SOCKET).exists()  # left behind,
+    assert _refused(folder, 10)  # and stale: nothing listens on it any more
     assert client.ask({"op": "ping"})["pid"] not in (None, pid)  # a new service in place of the killed one
     assert client.service_pid() not in (None, pid)
 
@@ -269,11 +270,38 @@ def test_nothing_of_one_grading_reaches_the_next(learner: Learner, capsys: pytes
 
 
 def _gone(pid: int) -> bool:
-    """True once *pid* has exited and closed its files (a zombie counts as gone)."""
+    """True once *pid* has exited and every one of its threads has closed its files (a zombie counts as gone).
+
+    A killed process's leader can be a zombie with no files while its other threads still hold the
+    shared table of descriptors, listening socket included: so every thread is looked at."""
     try:
-        return not os.listdir(f"/proc/{pid}/fd")
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return True
+    for task in tasks:
+        try:
+            if os.listdir(f"/proc/{pid}/task/{task}/fd"):
+                return False
+        except OSError:
+            continue
+    return True
+
+
+def _refused(folder: Path, seconds: float) -> bool:
+    """True once nothing accepts connections on the socket file in *folder* (it may stay behind, stale)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with client.address(folder) as where:
+                probe.connect(where)
+        except (ConnectionRefusedError, FileNotFoundError):
+            return True
+        finally:
+            probe.close()
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _wait_gone(pid: int, seconds: float) -> bool:
