@@ -304,16 +304,13 @@ def own_verdict(claim_id: str, low: float, high: float, article: str | None = No
     """The verdict a distance claim gets under the tolerance ``[low, high]`` km: the straight line inside it
     ``holds``; a road trip that the published detour factors allow inside it is ``plausible-as-road``."""
     from course.facts import fact
-    from course.geo import road_range_km
+    from course.geo import distance_verdict
     from course.numbers import Interval
 
     f = fact(claim_id, article)
     if f["kind"] != "distance":
         raise CourseValueError(f"claim_id must name a distance claim; {claim_id!r} is a {f['kind']} claim")
-    allowed = Interval(float(low), float(high))
-    if allowed.contains(f["computed"]):
-        return "holds"
-    return "plausible-as-road" if allowed.overlaps(*road_range_km(f["computed"])) else "does-not-hold"
+    return distance_verdict(Interval(float(low), float(high)), f["computed"])
 
 
 def changes(article: str | None = None) -> dict[str, list[str]]:

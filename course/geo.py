@@ -18,6 +18,7 @@ Public API
 - ``compass(bearing, points=16, lang="en", words=False)``: "NNE", "noordnoordoost" ...
 - ``direction_sector(word) -> Sector``: the bearings a direction word claims ("ten noordwesten van").
 - ``detour_studies()`` and ``road_range_km(straight_km)``: published detour (circuity) factors.
+- ``distance_verdict(allowed, straight_km)``: the verdict rule (holds / plausible-as-road / does-not-hold).
 - ``check_distance(stated_km, a, b, hedge)`` and ``check_direction(word, a, b)``: structured verdicts
   (``DistanceCheck``, ``DirectionCheck``) with an explanation in plain words.
 
@@ -66,6 +67,7 @@ __all__ = [
     "detour_studies",
     "direction_sector",
     "distance_km",
+    "distance_verdict",
     "leg",
     "locate",
     "ring",
@@ -376,6 +378,14 @@ class DistanceCheck:
         return out
 
 
+def distance_verdict(allowed: Any, straight_km: float) -> str:
+    """The verdict rule for a distance: the straight line inside the *allowed* Interval ``holds``; a road trip
+    that the published detour factors allow inside it is ``plausible-as-road``; else ``does-not-hold``."""
+    if allowed.contains(straight_km):
+        return "holds"
+    return "plausible-as-road" if allowed.overlaps(*road_range_km(straight_km)) else "does-not-hold"
+
+
 def check_distance(stated_km: float, a: Any, b: Any, hedge: str | None = None,
                    article: str | None = None) -> DistanceCheck:
     """Judge "(hedge) *stated_km* km from *a* to *b*" against the WGS84 straight line and road detours."""
@@ -390,16 +400,14 @@ def check_distance(stated_km: float, a: Any, b: Any, hedge: str | None = None,
     road = road_range_km(straight)
     ratio = stated / straight if straight else math.inf
     said = f"{hedge + ' ' if hedge else ''}{stated:g} km"
-    if allowed.contains(straight):
-        verdict = "holds"
+    verdict = distance_verdict(allowed, straight)
+    if verdict == "holds":
         why = f"the straight line is {straight:.1f} km, inside the {allowed} km that '{said}' allows"
-    elif allowed.overlaps(*road):
-        verdict = "plausible-as-road"
+    elif verdict == "plausible-as-road":
         why = (f"the straight line is only {straight:.1f} km ({said} is {ratio:.2f} times that); a road distance "
                f"would explain it: the published detour factors (measured on other road networks) put a road trip "
                f"at {road[0]:.0f} to {road[1]:.0f} km, which fits {allowed} km")
     else:
-        verdict = "does-not-hold"
         why = (f"the straight line is {straight:.1f} km and a road trip of {road[0]:.0f} to {road[1]:.0f} km; "
                f"neither fits the {allowed} km that '{said}' allows")
     text = f"From {line.start.name} to {line.end.name}: {why}."

@@ -23,6 +23,7 @@ from course.geo import (
     detour_studies,
     direction_sector,
     distance_km,
+    distance_verdict,
     leg,
     locate,
     ring,
@@ -179,6 +180,18 @@ def test_distance_verdicts() -> None:
     result = check_distance(50, "izium", "balakliia", "zo’n")
     assert result.verdict == "plausible-as-road" and result.ratio == pytest.approx(50 / distance_km("izium", "balakliia"))
     assert "Izium" in result.explanation and "Balakliia" in result.explanation
+
+
+def test_the_distance_verdict_rule_at_its_edges() -> None:
+    from course.numbers import Interval
+
+    low, high = road_range_km(60)  # road trips for a 60 km straight line
+    assert distance_verdict(Interval(60, 60), 60) == "holds"  # both ends are inside
+    assert distance_verdict(Interval(60.001, 90), 60) == "plausible-as-road"  # just past the line: the road fits
+    assert distance_verdict(Interval(high, high + 10), 60) == "plausible-as-road"  # touches the longest road
+    assert distance_verdict(Interval(high + 0.001, high + 10), 60) == "does-not-hold"  # just past it
+    assert distance_verdict(Interval(10, 59.999), 60) == "does-not-hold"  # short of the line: no road is shorter
+    assert low >= 60  # why the last one holds: a road is never shorter than the straight line
 
 
 def test_ring_is_a_geodesic_circle() -> None:
