@@ -35,7 +35,7 @@ import tomllib
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from course.articles import per_article
 from course.errors import (
@@ -73,6 +73,9 @@ __all__ = [
     "ring",
     "road_range_km",
 ]
+
+if TYPE_CHECKING:
+    from course.numbers import Interval
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "data" / "reference"
 # IUGG mean radius R1 = (2a + b) / 3 of the GRS80 ellipsoid (Moritz 2000, Geodetic Reference System 1980).
@@ -378,9 +381,13 @@ class DistanceCheck:
         return out
 
 
-def distance_verdict(allowed: Any, straight_km: float) -> str:
+def distance_verdict(allowed: Interval, straight_km: float) -> str:
     """The verdict rule for a distance: the straight line inside the *allowed* Interval ``holds``; a road trip
     that the published detour factors allow inside it is ``plausible-as-road``; else ``does-not-hold``."""
+    from course.numbers import Interval
+
+    check_type(allowed, Interval, "allowed")
+    straight_km = check_number(straight_km, "straight_km", low=0, unit="km")
     if allowed.contains(straight_km):
         return "holds"
     return "plausible-as-road" if allowed.overlaps(*road_range_km(straight_km)) else "does-not-hold"
